@@ -1,0 +1,51 @@
+"""The object every command receives: global options, and the registry and store,
+each built on first use so that ``dlbench --version`` opens nothing."""
+
+from __future__ import annotations
+
+import click
+
+from .. import config
+
+
+class AppContext:
+    def __init__(self, *, db: str | None, plugins: tuple[str, ...], plugins_dir: str | None,
+                 debug: bool):
+        self.db_option = db
+        self.plugin_specs = plugins
+        self.plugins_dir = plugins_dir
+        self.debug = debug
+        self._registry = None
+        self._store = None
+
+    @property
+    def db_url(self) -> str:
+        return config.db_url(self.db_option)
+
+    @property
+    def registry(self):
+        if self._registry is None:
+            from ..pluginmanager import build_registry
+
+            self._registry = build_registry(self.plugin_specs, self.plugins_dir)
+            for failure in self._registry.failures:
+                click.echo(f"warning: plugin {failure.name!r} failed to load: {failure.error} "
+                           "(see `dlbench plugins`)", err=True)
+            for warning in self._registry.warnings:
+                click.echo(f"warning: {warning}", err=True)
+        return self._registry
+
+    @property
+    def store(self):
+        if self._store is None:
+            from ..storage import ResultStore
+
+            self._store = ResultStore(self.db_url)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+pass_app = click.make_pass_decorator(AppContext)

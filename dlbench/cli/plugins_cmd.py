@@ -1,0 +1,33 @@
+"""``dlbench plugins``: what is loaded, from where, what it registered, what failed."""
+
+from __future__ import annotations
+
+import click
+
+from .context import pass_app
+from .output import echo_json, format_table
+
+
+@click.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+@click.pass_context
+def plugins(ctx, app, as_json):
+    """List plugins: name, version, source, what each registered; failed ones with errors."""
+    if ctx.invoked_subcommand is not None:
+        return
+    reg = app.registry
+    if as_json:
+        echo_json({"plugins": [p.as_dict() for p in reg.plugins],
+                   "failed": [f.as_dict() for f in reg.failures],
+                   "warnings": list(reg.warnings)})
+        return
+    rows = []
+    for p in reg.plugins:
+        what = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in p.registered.items())
+        if p.problems:
+            what += " [" + "; ".join(p.problems) + "]"
+        rows.append((p.name, p.version or "", p.source, what or "(nothing registered)"))
+    click.echo(format_table(rows, ("plugin", "version", "source", "registered")))
+    for f in reg.failures:
+        click.echo(f"FAILED  {f.name} ({f.source}, {f.location}): {f.error}")

@@ -1,0 +1,21 @@
+"""dlbench's numpy engine: parameters, modules, layers, losses, optimizers, gradcheck.
+
+Imports numpy only (and dlbench's own error classes). Shapes follow the book and
+PyTorch: dense weights ``(in, out)``, images NCHW, float32 in runs and float64 in checks.
+"""
+
+from .functional import log_softmax, one_hot, sigmoid, softmax
+from .gradcheck import GradcheckResult, gradcheck, gradcheck_function, gradcheck_loss
+from .init import as_rng, default_init, fans
+from .layers import Dense, Flatten
+from .losses import BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
+from .module import Module, Sequential
+from .optimizer import Optimizer, clip_grad_norm, clip_grad_value
+from .parameter import Parameter
+
+__all__ = [
+    "BCEWithLogitsLoss", "CrossEntropyLoss", "Dense", "Flatten", "GradcheckResult", "Loss",
+    "MSELoss", "Module", "Optimizer", "Parameter", "Sequential", "as_rng", "clip_grad_norm",
+    "clip_grad_value", "default_init", "fans", "gradcheck", "gradcheck_function",
+    "gradcheck_loss", "log_softmax", "one_hot", "sigmoid", "softmax",
+]

@@ -1,0 +1,201 @@
+"""Named registries of plugin objects, one per kind, with who registered what.
+
+The plugin manager fills a :class:`Registry` by calling each plugin's registration hooks
+with a ``register`` callback bound to that plugin (see :mod:`dlbench.pluginmanager`);
+everything else in dlbench looks plugins up here by ``(kind, name)``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import DuplicateNameError, HyperparameterError, UnknownNameError, UsageError
+from .hookspecs import REGISTRATION_HOOKS
+
+KINDS: tuple[str, ...] = tuple(REGISTRATION_HOOKS.values())
+NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+METADATA_FIELDS = ("summary", "reference", "formula", "convention", "example")
+
+
+def normalize_kind(kind: str) -> str:
+    """Accept ``quiz_bank`` / ``Quiz-Bank`` / plural ``optimizers`` for ``quiz-bank`` etc."""
+    k = kind.strip().lower().replace("_", "-")
+    if k not in KINDS and k.endswith("s") and k[:-1] in KINDS:
+        k = k[:-1]
+    if k not in KINDS:
+        raise UnknownNameError("plugin kind", kind, KINDS)
+    return k
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registered item and its metadata."""
+
+    kind: str
+    name: str
+    obj: Any
+    plugin: str
+    summary: dict[str, str] = field(default_factory=dict)
+    reference: str | None = None
+    formula: str | None = None
+    convention: str | None = None
+    example: dict | None = None
+    extra: dict = field(default_factory=dict)
+
+    def missing_metadata(self) -> list[str]:
+        """Metadata fields a built-in must have and this entry lacks."""
+        missing = [f for f in METADATA_FIELDS if not getattr(self, f)]
+        if self.summary and not {"en", "ja"} <= set(self.summary):
+            missing.append("summary (en and ja)")
+        return missing
+
+    def defaults(self) -> dict[str, Any]:
+        """Keyword arguments of ``obj`` with their defaults, read from its signature."""
+        try:
+            sig = inspect.signature(self.obj)
+        except (TypeError, ValueError):
+            return {}
+        return {
+            p.name: p.default
+            for p in sig.parameters.values()
+            if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
+            and p.default is not inspect.Parameter.empty
+        }
+
+    def info(self) -> dict[str, Any]:
+        """Everything known about the entry, JSON-friendly (the object as its dotted path)."""
+        obj = self.obj
+        where = f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', type(obj).__name__)}"
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "plugin": self.plugin,
+            "object": where,
+            "summary": dict(self.summary),
+            "reference": self.reference,
+            "formula": self.formula,
+            "convention": self.convention,
+            "defaults": {k: _jsonable(v) for k, v in self.defaults().items()},
+            "example": self.example,
+            **({"extra": self.extra} if self.extra else {}),
+        }
+
+
+def _jsonable(value):
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(v) for v in value]
+    return repr(value)
+
+
+class Registry:
+    """All registered plugin objects, by kind and name.
+
+    >>> reg = dlbench.registry()
+    >>> reg.names("optimizer")[:3]
+    ['adabound', 'adadelta', 'adagrad']
+    >>> opt = reg.create("optimizer", "sgd", [p], lr=0.1)
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, dict[str, Entry]] = {k: {} for k in KINDS}
+        #: plugin name -> list of (kind, name) it registered
+        self.by_plugin: dict[str, list[tuple[str, str]]] = {}
+        #: filled by the plugin manager: plugins that loaded, and those that failed
+        self.plugins: list = []
+        self.failures: list = []
+        self.warnings: list[str] = []
+
+    # -- filling -----------------------------------------------------------------------
+    def add(self, kind: str, name: str, obj: Any, *, plugin: str, summary=None, reference=None,
+            formula=None, convention=None, example=None, replace: bool = False, **extra) -> Entry:
+        """Register ``obj`` as ``name`` of ``kind`` on behalf of ``plugin``."""
+        kind = normalize_kind(kind)
+        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+            raise UsageError(
+                f"plugin {plugin!r} registered {kind} name {name!r}: names are lowercase "
+                "kebab-case like 'leaky-relu'")
+        if kind != "quiz-bank" and not callable(obj):
+            raise UsageError(f"plugin {plugin!r} registered {kind} {name!r} with a non-callable {obj!r}")
+        if isinstance(summary, str):
+            summary = {"en": summary}
+        previous = self._entries[kind].get(name)
+        if previous is not None and not replace:
+            raise DuplicateNameError(
+                f"{kind} {name!r} is registered twice: by plugin {previous.plugin!r} and by "
+                f"plugin {plugin!r} (pass replace=True to override)")
+        entry = Entry(kind, name, obj, plugin, dict(summary or {}), reference, formula,
+                      convention, example, extra)
+        self._entries[kind][name] = entry
+        if previous is not None:
+            self.by_plugin[previous.plugin].remove((kind, name))
+        self.by_plugin.setdefault(plugin, []).append((kind, name))
+        return entry
+
+    def remove_plugin(self, plugin: str) -> None:
+        """Forget everything ``plugin`` registered (used when its hook raised midway)."""
+        for kind, name in self.by_plugin.pop(plugin, []):
+            self._entries[kind].pop(name, None)
+
+    # -- looking up --------------------------------------------------------------------
+    def kinds(self) -> list[str]:
+        """Every plugin kind, in the contract's order."""
+        return list(KINDS)
+
+    def names(self, kind: str) -> list[str]:
+        """Sorted names registered for ``kind`` (``quiz_bank`` and plurals accepted)."""
+        return sorted(self._entries[normalize_kind(kind)])
+
+    def entry(self, kind: str, name: str) -> Entry:
+        """The :class:`Entry` for ``(kind, name)``; unknown -> error with suggestions."""
+        kind = normalize_kind(kind)
+        try:
+            return self._entries[kind][name]
+        except KeyError:
+            raise UnknownNameError(kind, name, self._entries[kind]) from None
+
+    def entries(self, kind: str) -> list[Entry]:
+        """All entries of ``kind``, sorted by name."""
+        kind = normalize_kind(kind)
+        return [self._entries[kind][n] for n in sorted(self._entries[kind])]
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        kind, name = key
+        return name in self._entries[normalize_kind(kind)]
+
+    def info(self, kind: str, name: str) -> dict[str, Any]:
+        """Metadata: the plugin that registered it, summary (ja/en), reference, formula..."""
+        return self.entry(kind, name).info()
+
+    def get(self, kind: str, name: str) -> Any:
+        """The registered object itself (class or factory)."""
+        return self.entry(kind, name).obj
+
+    def create(self, kind: str, name: str, *args, **kwargs) -> Any:
+        """Instantiate ``name``: ``obj(*args, **kwargs)``.
+
+        A keyword the object does not accept fails before the call, naming the valid ones.
+        """
+        entry = self.entry(kind, name)
+        _check_keywords(entry, kwargs)
+        return entry.obj(*args, **kwargs)
+
+
+def _check_keywords(entry: Entry, kwargs: dict) -> None:
+    try:
+        sig = inspect.signature(entry.obj)
+    except (TypeError, ValueError):
+        return
+    params = sig.parameters.values()
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return
+    accepted = [p.name for p in params if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    unknown = sorted(set(kwargs) - set(accepted))
+    if unknown:
+        raise HyperparameterError(
+            f"{entry.kind} {entry.name!r} has no parameter {', '.join(map(repr, unknown))}; "
+            f"valid: {', '.join(accepted) or '(none)'}")

@@ -1,0 +1,1 @@
+"""Data sets (``register_datasets``) and the data files shipped with dlbench."""

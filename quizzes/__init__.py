@@ -1,0 +1,1 @@
+"""dlbench's question banks (TOML files), shipped as data."""
