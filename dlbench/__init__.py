@@ -30,7 +30,7 @@ def registry(*, plugins=(), plugins_dir=None, autoload=None, refresh=False):
     :param plugins_dir: a folder whose ``*.py`` files are plugins.
     :param autoload: load entry-point plugins (default: unless
         ``DLBENCH_DISABLE_PLUGIN_AUTOLOAD`` is set).
-    :rtype: dlbench.registry.Registry
+    :rtype: dlbench.plugin_registry.Registry
     """
     global _default_registry
     from .pluginmanager import build_registry

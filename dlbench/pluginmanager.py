@@ -36,7 +36,7 @@ import pluggy
 
 from . import __version__, config, hookspecs
 from .errors import DlbenchError, PluginError, UsageError
-from .registry import Registry
+from .plugin_registry import Registry
 
 ENTRY_POINT_GROUP = "dlbench"
 

@@ -26,6 +26,16 @@ BUILTIN_COMMANDS: dict[str, str] = {
 }
 
 
+def _app(root: click.Context) -> AppContext:
+    """The AppContext, made from the parsed global options if the group callback has not
+    run yet (click resolves the sub-command name before it calls the group callback)."""
+    if not isinstance(root.obj, AppContext):
+        p = root.params
+        root.obj = AppContext(db=p.get("db"), plugins=tuple(p.get("plugins") or ()),
+                              plugins_dir=p.get("plugins_dir"), debug=bool(p.get("debug")))
+    return root.obj
+
+
 class LazyGroup(click.Group):
     """A group whose built-in commands are imported on demand and whose plugin commands
     are collected the first time an unknown name (or the full list) is asked for.
@@ -37,9 +47,7 @@ class LazyGroup(click.Group):
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
         root = ctx.find_root()
         if "dlbench.plugin_commands" not in root.meta:
-            app = ctx.find_object(AppContext)
-            if app is None:  # --help before the group callback ran
-                app = AppContext(db=None, plugins=(), plugins_dir=None, debug=False)
+            app = _app(root)
             holder = click.Group("plugin-commands")
             app.registry.host.add_commands(holder)
             root.meta["dlbench.plugin_commands"] = holder.commands
@@ -93,7 +101,7 @@ def cli(ctx, db, plugins, plugins_dir, debug):
     Plugins (activations, optimizers, layers, tasks...) are discovered through pluggy;
     every run is stored in a SQL database.
     """
-    ctx.obj = AppContext(db=db, plugins=plugins, plugins_dir=plugins_dir, debug=debug)
+    _app(ctx)
 
 
 def main(argv=None) -> None:

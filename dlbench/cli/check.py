@@ -51,10 +51,8 @@ def check_cmd(app, kind, names, as_json, verbose):
         if as_json:
             continue
         passed = [r for r in results if r.status == "pass"]
-        if bad:
-            detail = "; ".join(f"{r.prop}: {r.detail}" for r in bad)
-        elif warn:
-            detail = "; ".join(f"{r.prop}: {r.detail}" for r in warn)
+        if bad or warn:
+            detail = "; ".join(f"{r.prop}: {r.detail}" for r in bad + warn)
         else:
             detail = ", ".join(r.prop for r in passed) or "no conformance check for this kind"
             grad = next((r for r in passed if r.prop == "gradient"), None)

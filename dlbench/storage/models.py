@@ -49,7 +49,7 @@ class SchemaMigration(Base):
     __tablename__ = "schema_migrations"
 
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
-    applied_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    applied_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Run(Base):

@@ -5,8 +5,8 @@
 >>> assert not [r for r in results if r.failed]
 """
 
-from .conformance import (CHECKS, CheckResult, check_entry, check_initializer, check_loss,
+from .conformance import (CHECKS, CheckResult, ConformanceFailure, require, check_entry, check_initializer, check_loss,
                           check_module, check_optimizer, quadratic_loss_and_grad, run_optimizer)
 
-__all__ = ["CHECKS", "CheckResult", "check_entry", "check_initializer", "check_loss",
+__all__ = ["CHECKS", "CheckResult", "ConformanceFailure", "require", "check_entry", "check_initializer", "check_loss",
            "check_module", "check_optimizer", "quadratic_loss_and_grad", "run_optimizer"]

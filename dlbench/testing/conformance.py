@@ -15,7 +15,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..nn import Module, Parameter, gradcheck, gradcheck_loss
-from ..registry import Entry
+from ..plugin_registry import Entry
+
+
+class ConformanceFailure(Exception):
+    """A property does not hold; the message says what was expected and what came back."""
+
+
+def require(condition, message: str) -> None:
+    """Like ``assert`` but survives ``python -O`` and pytest's assertion rewriting."""
+    if not condition:
+        raise ConformanceFailure(message)
 
 
 @dataclass
@@ -59,7 +69,7 @@ class _Checker:
     def attempt(self, prop: str, fn: Callable[[], str | None]) -> bool:
         try:
             detail = fn()
-        except AssertionError as exc:
+        except ConformanceFailure as exc:
             self.add(prop, "fail", str(exc))
             return False
         except Exception as exc:  # a plugin's own bug: report, do not crash
@@ -84,7 +94,7 @@ def check_module(entry: Entry, *, default_shape=(4, 5), default_range=(-2.0, 2.0
 
     def create():
         module = entry.obj(**ex.get("kwargs", {}))
-        assert isinstance(module, Module), f"created {type(module).__name__}, not a dlbench.nn.Module"
+        require(isinstance(module, Module), f"created {type(module).__name__}, not a dlbench.nn.Module")
         holder["m"] = module
 
     if not c.attempt("create", create):
@@ -95,24 +105,24 @@ def check_module(entry: Entry, *, default_shape=(4, 5), default_range=(-2.0, 2.0
     def grad():
         result = gradcheck(module.train(), x, max_coords=ex.get("max_coords"))
         worst, err = result.worst
-        assert result.passed, f"gradient check failed: {result}"
+        require(result.passed, f"gradient check failed: {result}")
         return f"worst relative error {err:.1e} ({worst})"
 
     def dtype():
         if entry.kind == "activation":
             xs = x.astype(np.float32)
             y = module.forward(xs)
-            assert y.shape == xs.shape, f"output shape {y.shape} != input shape {xs.shape}"
+            require(y.shape == xs.shape, f"output shape {y.shape} != input shape {xs.shape}")
         else:
             xs = x.astype(np.float32)
             for p in module.parameters():
-                assert p.dtype == np.float32, f"parameter {p.name} is {p.dtype}, expected float32"
+                require(p.dtype == np.float32, f"parameter {p.name} is {p.dtype}, expected float32")
             y = module.forward(xs)
-        assert y.dtype == np.float32, f"float32 input gave {y.dtype} output"
-        assert np.all(np.isfinite(y)), "non-finite output on the example input"
+        require(y.dtype == np.float32, f"float32 input gave {y.dtype} output")
+        require(np.all(np.isfinite(y)), "non-finite output on the example input")
         dx = module.backward(np.ones_like(y))
-        assert dx.shape == xs.shape, f"backward returned {dx.shape}, input was {xs.shape}"
-        assert dx.dtype == np.float32, f"backward returned {dx.dtype} for float32"
+        require(dx.shape == xs.shape, f"backward returned {dx.shape}, input was {xs.shape}")
+        require(dx.dtype == np.float32, f"backward returned {dx.dtype} for float32")
 
     c.attempt("gradient", grad)
     c.attempt("shape-dtype", dtype)
@@ -147,15 +157,15 @@ def check_loss(entry: Entry) -> list[CheckResult]:
 
     def grad():
         result = gradcheck_loss(loss, pred, target)
-        assert result.passed, f"gradient check failed: {result}"
+        require(result.passed, f"gradient check failed: {result}")
         return f"worst relative error {result.worst[1]:.1e}"
 
     def value():
         v = loss.forward(pred.astype(np.float32), target)
-        assert np.ndim(v) == 0, f"reduction gave shape {np.shape(v)}, expected a scalar"
-        assert np.isfinite(v), f"loss is {v} on the example input"
+        require(np.ndim(v) == 0, f"reduction gave shape {np.shape(v)}, expected a scalar")
+        require(np.isfinite(v), f"loss is {v} on the example input")
         g = loss.backward()
-        assert g.shape == shape, f"backward returned {g.shape}, prediction was {shape}"
+        require(g.shape == shape, f"backward returned {g.shape}, prediction was {shape}")
 
     c.attempt("gradient", grad)
     c.attempt("value", value)
@@ -200,35 +210,36 @@ def check_optimizer(entry: Entry, steps: int = 200) -> list[CheckResult]:
     def create():
         p = Parameter(np.zeros(3))
         opt = factory([p], **kwargs)
-        assert hasattr(opt, "step") and hasattr(opt, "zero_grad"), "needs step() and zero_grad()"
+        require(hasattr(opt, "step") and hasattr(opt, "zero_grad"), "needs step() and zero_grad()")
 
     if not c.attempt("create", create):
         return c.results
 
     def descends():
         losses, _ = run_optimizer(factory, kwargs, quadratic_loss_and_grad, QUADRATIC_START, steps)
-        assert np.all(np.isfinite(losses)), f"loss became {losses[~np.isfinite(losses)][0]}"
-        assert losses[-1] < 0.5 * losses[0], (
-            f"loss went {losses[0]:.4g} -> {losses[-1]:.4g} in {steps} steps on a convex quadratic")
+        bad = losses[~np.isfinite(losses)]
+        require(bad.size == 0, f"loss became {bad[0] if bad.size else ''} on a convex quadratic")
+        require(losses[-1] < 0.5 * losses[0], (
+            f"loss went {losses[0]:.4g} -> {losses[-1]:.4g} in {steps} steps on a convex quadratic"))
         return f"loss {losses[0]:.3g} -> {losses[-1]:.3g} in {steps} steps"
 
     def deterministic():
         a = run_optimizer(factory, kwargs, quadratic_loss_and_grad, QUADRATIC_START, 20)[1].data
         b = run_optimizer(factory, kwargs, quadratic_loss_and_grad, QUADRATIC_START, 20)[1].data
-        assert np.array_equal(a, b), "two identical runs gave different parameters"
+        require(np.array_equal(a, b), "two identical runs gave different parameters")
 
     def dtype():
         _, p = run_optimizer(factory, kwargs, quadratic_loss_and_grad, QUADRATIC_START, 5,
                              dtype=np.float32)
-        assert p.data.dtype == np.float32, f"float32 parameter became {p.data.dtype}"
-        assert p.data.shape == (3,), f"parameter shape changed to {p.data.shape}"
+        require(p.data.dtype == np.float32, f"float32 parameter became {p.data.dtype}")
+        require(p.data.shape == (3,), f"parameter shape changed to {p.data.shape}")
 
     def zero_grad():
         p = Parameter(np.ones(3))
         opt = factory([p], **kwargs)
         p.grad[...] = 1.0
         opt.zero_grad()
-        assert not np.any(p.grad), "zero_grad() left non-zero gradients"
+        require(not np.any(p.grad), "zero_grad() left non-zero gradients")
 
     def weight_decay():
         params = inspect.signature(factory).parameters
@@ -239,8 +250,8 @@ def check_optimizer(entry: Entry, steps: int = 200) -> list[CheckResult]:
         for _ in range(3):
             p.grad[...] = 0.0
             opt.step()
-        assert not np.allclose(p.data, 2.0), "weight_decay=0.1 had no effect with zero gradients"
-        assert np.all(np.abs(p.data) < 2.0), "weight_decay did not shrink the parameters"
+        require(not np.allclose(p.data, 2.0), "weight_decay=0.1 had no effect with zero gradients")
+        require(np.all(np.abs(p.data) < 2.0), "weight_decay did not shrink the parameters")
 
     c.attempt("descends", descends)
     c.attempt("deterministic", deterministic)
@@ -263,13 +274,13 @@ def check_initializer(entry: Entry) -> list[CheckResult]:
     def shapes():
         for shape, fi, fo in (((20, 30), 20, 30), ((8, 3, 3, 3), 27, 72)):
             w = np.asarray(init(shape, np.random.default_rng(0), fan_in=fi, fan_out=fo))
-            assert w.shape == shape, f"asked for {shape}, got {w.shape}"
-            assert np.all(np.isfinite(w)), "non-finite values"
+            require(w.shape == shape, f"asked for {shape}, got {w.shape}")
+            require(np.all(np.isfinite(w)), "non-finite values")
 
     def deterministic():
         a = init((20, 30), np.random.default_rng(7), fan_in=20, fan_out=30)
         b = init((20, 30), np.random.default_rng(7), fan_in=20, fan_out=30)
-        assert np.array_equal(a, b), "the same seed gave different weights"
+        require(np.array_equal(a, b), "the same seed gave different weights")
 
     c.attempt("shape", shapes)
     c.attempt("deterministic", deterministic)

@@ -3,6 +3,10 @@
 The plugin manager fills a :class:`Registry` by calling each plugin's registration hooks
 with a ``register`` callback bound to that plugin (see :mod:`dlbench.pluginmanager`);
 everything else in dlbench looks plugins up here by ``(kind, name)``.
+
+(DESIGN.md proposed ``dlbench/registry.py``; a submodule of that name would replace the
+contract's ``dlbench.registry()`` function on the package the moment it is imported, so
+the module is ``plugin_registry``.)
 """
 
 from __future__ import annotations
