@@ -1,0 +1,22 @@
+"""kind -> conformance check. Kinds without an entry get the metadata check only.
+
+Each kind's checks live in their own module; add a kind here when its checks exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..plugin_registry import Entry
+from .core import CheckResult
+from .initializers import check_initializer
+from .modules import check_loss, check_module
+from .optimizers import check_optimizer
+
+CHECKS: dict[str, Callable[[Entry], list[CheckResult]]] = {
+    "activation": check_module,
+    "layer": lambda e: check_module(e, default_shape=(4, 5), default_range=(-1.0, 1.0)),
+    "loss": check_loss,
+    "optimizer": check_optimizer,
+    "initializer": check_initializer,
+}
