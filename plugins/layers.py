@@ -1,7 +1,7 @@
 """Layers (``register_layers``): arguments named as in ``torch.nn``."""
 
 from dlbench import hookimpl
-from dlbench.nn import Dense, Flatten
+from dlbench.nn import BatchNorm1d, BatchNorm2d, Dense, Flatten
 
 
 @hookimpl
@@ -22,4 +22,32 @@ def register_layers(register):
         reference="torch.nn.Flatten",
         convention="torch.nn.Flatten (start_dim=1)",
         example={"kwargs": {}, "input_shape": [2, 3, 4, 4]},
+    )
+    register(
+        "batchnorm1d", BatchNorm1d,
+        summary={"en": "Batch normalization of (N, C) or (N, C, L) per channel; running "
+                       "statistics for eval",
+                 "ja": "バッチ正規化 (N, C) / (N, C, L)。チャネルごとにミニバッチの平均・分散で正規化し、"
+                       "推論時は移動平均を使う"},
+        formula="x̂ = (x − μ_B)/√(σ²_B + eps), y = γx̂ + β (σ²_B biased);  running ← (1 − momentum)"
+                "·running + momentum·batch, running_var from the unbiased σ²_B·n/(n−1);  "
+                "dx = (γ/√(σ²_B+eps))·(dy − mean(dy) − x̂·mean(dy·x̂))",
+        reference="Ioffe & Szegedy, ICML 2015 (arXiv:1502.03167); torch.nn.BatchNorm1d; "
+                  "ゼロから作る Deep Learning 6.3 (BatchNormalization)",
+        convention="torch.nn.BatchNorm1d: num_features, eps=1e-5, momentum=0.1 (weight of the "
+                   "new batch), unbiased running variance; variant='book': eps=1e-6, biased "
+                   "running variance (the book's momentum 0.9 on the old value is the same 0.1)",
+        example={"kwargs": {"num_features": 5}, "input_shape": [6, 5], "input_range": [-2, 2]},
+    )
+    register(
+        "batchnorm2d", BatchNorm2d,
+        summary={"en": "Batch normalization of NCHW images: statistics per channel over N, H, W",
+                 "ja": "画像 (N, C, H, W) のバッチ正規化。チャネルごとに N, H, W 方向の平均・分散で正規化する"},
+        formula="x̂ = (x − μ_c)/√(σ²_c + eps), y = γ_c x̂ + β_c, μ_c, σ²_c over (N, H, W);  "
+                "running stats as batchnorm1d",
+        reference="Ioffe & Szegedy, ICML 2015 (arXiv:1502.03167); torch.nn.BatchNorm2d",
+        convention="torch.nn.BatchNorm2d: num_features, eps=1e-5, momentum=0.1 (weight of the "
+                   "new batch), unbiased running variance; variant='book': eps=1e-6, biased "
+                   "running variance",
+        example={"kwargs": {"num_features": 3}, "input_shape": [2, 3, 4, 4], "input_range": [-2, 2]},
     )

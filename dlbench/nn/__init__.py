@@ -10,10 +10,12 @@ from .init import as_rng, default_init, fans
 from .layers import Dense, Flatten
 from .losses import BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
 from .module import Module, Sequential
+from .normalization import BatchNorm1d, BatchNorm2d
 from .optimizer import Optimizer, clip_grad_norm, clip_grad_value
 from .parameter import Parameter
 
 __all__ = [
+    "BatchNorm1d", "BatchNorm2d",
     "BCEWithLogitsLoss", "CrossEntropyLoss", "Dense", "Flatten", "GradcheckResult", "Loss",
     "MSELoss", "Module", "Optimizer", "Parameter", "Sequential", "as_rng", "clip_grad_norm",
     "clip_grad_value", "default_init", "fans", "gradcheck", "gradcheck_function",
