@@ -1,7 +1,7 @@
 """Layers (``register_layers``): arguments named as in ``torch.nn``."""
 
 from dlbench import hookimpl
-from dlbench.nn import BatchNorm1d, BatchNorm2d, Dense, Flatten
+from dlbench.nn import BatchNorm1d, BatchNorm2d, Dense, Dropout, Flatten
 
 
 @hookimpl
@@ -50,4 +50,18 @@ def register_layers(register):
                    "new batch), unbiased running variance; variant='book': eps=1e-6, biased "
                    "running variance",
         example={"kwargs": {"num_features": 3}, "input_shape": [2, 3, 4, 4], "input_range": [-2, 2]},
+    )
+    register(
+        "dropout", Dropout,
+        summary={"en": "Dropout: zeroes each unit with probability p in training (inverted: "
+                       "kept units scaled by 1/(1−p))",
+                 "ja": "ドロップアウト: 学習時に各ユニットを確率 p で 0 にする (inverted 方式では残りを "
+                       "1/(1−p) 倍する)"},
+        formula="train: y = x·m/(1 − p), m_i = 1[u_i ≥ p], u ~ U[0,1); eval: y = x.  "
+                "variant='book': train y = x·m, eval y = x·(1 − p)",
+        reference="Srivastava et al., JMLR 15 (2014); torch.nn.Dropout; "
+                  "ゼロから作る Deep Learning 6.4.3 (Dropout)",
+        convention="torch.nn.Dropout: p = drop probability, default 0.5, inverted scaling; "
+                   "the book's non-inverted form as variant='book'; mask from the layer's rng",
+        example={"kwargs": {"p": 0.3, "rng": 0}, "input_shape": [4, 5], "input_range": [-2, 2]},
     )

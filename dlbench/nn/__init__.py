@@ -4,6 +4,7 @@ Imports numpy only (and dlbench's own error classes). Shapes follow the book and
 PyTorch: dense weights ``(in, out)``, images NCHW, float32 in runs and float64 in checks.
 """
 
+from .dropout import Dropout
 from .functional import log_softmax, one_hot, sigmoid, softmax
 from .gradcheck import GradcheckResult, gradcheck, gradcheck_function, gradcheck_loss
 from .init import as_rng, default_init, fans
@@ -15,7 +16,7 @@ from .optimizer import Optimizer, clip_grad_norm, clip_grad_value
 from .parameter import Parameter
 
 __all__ = [
-    "BatchNorm1d", "BatchNorm2d",
+    "BatchNorm1d", "BatchNorm2d", "Dropout",
     "BCEWithLogitsLoss", "CrossEntropyLoss", "Dense", "Flatten", "GradcheckResult", "Loss",
     "MSELoss", "Module", "Optimizer", "Parameter", "Sequential", "as_rng", "clip_grad_norm",
     "clip_grad_value", "default_init", "fans", "gradcheck", "gradcheck_function",
