@@ -14,9 +14,10 @@ from .module import Module, Sequential
 from .normalization import BatchNorm1d, BatchNorm2d
 from .optimizer import Optimizer, clip_grad_norm, clip_grad_value
 from .parameter import Parameter
+from .regularizer import Regularizer, penalised_weights
 
 __all__ = [
-    "BatchNorm1d", "BatchNorm2d", "Dropout",
+    "BatchNorm1d", "BatchNorm2d", "Dropout", "Regularizer", "penalised_weights",
     "BCEWithLogitsLoss", "CrossEntropyLoss", "Dense", "Flatten", "GradcheckResult", "Loss",
     "MSELoss", "Module", "Optimizer", "Parameter", "Sequential", "as_rng", "clip_grad_norm",
     "clip_grad_value", "default_init", "fans", "gradcheck", "gradcheck_function",

@@ -12,6 +12,7 @@ from .core import CheckResult
 from .initializers import check_initializer
 from .modules import check_loss, check_module
 from .optimizers import check_optimizer
+from .regularizers import check_regularizer
 
 CHECKS: dict[str, Callable[[Entry], list[CheckResult]]] = {
     "activation": check_module,
@@ -19,4 +20,5 @@ CHECKS: dict[str, Callable[[Entry], list[CheckResult]]] = {
     "loss": check_loss,
     "optimizer": check_optimizer,
     "initializer": check_initializer,
+    "regularizer": check_regularizer,
 }
