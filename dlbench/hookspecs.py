@@ -147,8 +147,11 @@ def register_datasets(register):
     """Register data sets.
 
     :param register: callback, see the module docstring. ``obj(**kwargs)`` must return a
-        loader with ``load(rng) -> dlbench.bench.Dataset`` (train / validation / test
-        splits), deterministic for a given generator.
+        loader with ``load(rng=None)`` returning a :class:`dlbench.bench.Dataset` (train /
+        validation / test splits) or, for optimizer test functions, a
+        :class:`dlbench.bench.Surface`. With no generator the result must be
+        deterministic (splits drawn with the loader's own ``split_seed``), so that one
+        load serves every run and its checksum identifies the data.
     :return: ignored.
     """
 

@@ -66,3 +66,52 @@ def show_run(app, run_id, as_json):
     click.echo(f"  python {env['python_version']}  numpy {env['numpy_version']}  "
                f"dlbench {env['dlbench_version']}  BLAS {env['blas_vendor']} "
                f"({env['blas_threads']} threads)  {env['platform']}")
+
+
+@results.command("compare")
+@click.argument("run_ids", type=int, nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def compare_runs(app, run_ids, as_json):
+    """Compare runs side by side: summaries, and the settings in which they differ."""
+    from ..storage import flatten
+
+    runs = [app.store.get_run(i) for i in run_ids]
+    summary_keys = sorted({k for r in runs for k in r["summary"]})
+    flat = [flatten(r["config"]) for r in runs]
+    differing = sorted(k for k in set().union(*flat)
+                       if len({repr(f.get(k)) for f in flat}) > 1 and k != "seed")
+    if as_json:
+        echo_json({"runs": [{"id": r["id"], "task": r["task"], "status": r["status"],
+                             "seed": r["seed"], "choices": r["choices"], "summary": r["summary"]}
+                            for r in runs],
+                   "differing_settings": {k: [f.get(k) for f in flat] for k in differing}})
+        return
+    headers = ["", *[f"run {r['id']}" for r in runs]]
+    rows = [("task", *[r["task"] for r in runs]), ("status", *[r["status"] for r in runs]),
+            ("seed", *[r["seed"] for r in runs]), ("choices", *[_choices(r) for r in runs])]
+    rows += [(k, *[r["summary"].get(k) for r in runs]) for k in summary_keys]
+    rows += [(f"≠ {k}", *[f.get(k) for f in flat]) for k in differing]
+    click.echo(format_table(rows, headers))
+
+
+@results.command("export")
+@click.option("--task", default=None, help="Only runs of this task.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "markdown"]), default="csv",
+              show_default=True)
+@click.option("--series", is_flag=True, help="Export metric series (run, key, step, value) instead.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to FILE instead of standard output.")
+@pass_app
+def export_runs(app, task, fmt, series, out):
+    """Export runs (one row per run: id, task, status, seed, choices, summary metrics)."""
+    from ..bench.export import render_runs, render_series
+
+    runs = app.store.list_runs(task=task)
+    text = render_series(app.store, runs, fmt) if series else render_runs(runs, fmt)
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        click.echo(f"wrote {len(runs)} runs to {out}", err=True)
+    else:
+        click.echo(text, nl=False)

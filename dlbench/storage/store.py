@@ -251,6 +251,16 @@ class ResultStore:
                 raise UsageError(f"run {run_id} has no artifact {key!r}")
             return np.frombuffer(row.data, dtype=np.dtype(row.dtype)).reshape(row.shape).copy()
 
+    def durations(self, task: str, preset: str | None = None, limit: int = 50) -> list[float]:
+        """Durations (s) of the latest finished runs of ``task`` (for time estimates)."""
+        query = (select(Run.duration_s).where(Run.task == task, Run.status == "finished",
+                                              Run.duration_s.is_not(None))
+                 .order_by(Run.id.desc()).limit(limit))
+        if preset:
+            query = query.where(Run.preset == preset)
+        with self._read() as session:
+            return [float(d) for d in session.scalars(query)]
+
     def find_reusable(self, config_hash: str, code_version: str | None) -> int | None:
         """Id of a finished (or diverged) run with this config hash and code version."""
         query = (select(Run.id).where(Run.config_hash == config_hash,

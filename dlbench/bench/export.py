@@ -1,0 +1,66 @@
+"""Exports of stored runs to CSV, JSON and Markdown (strings; the CLI writes them)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return "" if value is None else str(value)
+
+
+def run_rows(runs: list[dict]) -> tuple[list[str], list[list]]:
+    """Header and rows: fixed columns, one column per choice kind and summary key."""
+    kinds = sorted({k for r in runs for k in (r.get("choices") or {})})
+    keys = sorted({k for r in runs for k in r["summary"]})
+    header = ["id", "task", "preset", "status", "seed", *kinds, *keys, "duration_s",
+              "started_at", "config_hash", "code_version", "error"]
+    rows = []
+    for r in runs:
+        rows.append([r["id"], r["task"], r["preset"], r["status"], r["seed"],
+                     *[(r.get("choices") or {}).get(k) for k in kinds],
+                     *[r["summary"].get(k) for k in keys], r["duration_s"], r["started_at"],
+                     r["config_hash"], r["code_version"], r["error"]])
+    return header, rows
+
+
+def _render(header, rows, fmt: str) -> str:
+    if fmt == "json":
+        def clean(v):
+            return _cell(v) if isinstance(v, float) and not math.isfinite(v) else v
+        return json.dumps([{h: clean(v) for h, v in zip(header, row)} for row in rows],
+                          indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(_cell(v).replace("|", "\\|") for v in row) + " |" for row in rows]
+        return "\n".join(lines) + "\n"
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([[_cell(v) for v in row] for row in rows])
+    return buf.getvalue()
+
+
+def render_runs(runs: list[dict], fmt: str) -> str:
+    return _render(*run_rows(runs), fmt)
+
+
+def render_series(store, runs: list[dict], fmt: str) -> str:
+    header = ["run_id", "key", "step", "value"]
+    rows = []
+    for r in runs:
+        for key in store.get_run(r["id"])["metrics"]:
+            steps, values = store.metric_series(r["id"], key)
+            rows += [[r["id"], key, int(s), float(v)] for s, v in zip(steps, values)]
+    return _render(header, rows, fmt)

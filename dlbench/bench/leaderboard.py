@@ -1,0 +1,117 @@
+"""Leaderboards from stored runs: group by plugin choices, statistics over seeds, rank.
+
+Pure functions over the run dicts :meth:`ResultStore.list_runs` returns, so the same
+ranking serves the terminal, exports and reports.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+from .metrics import seed_stats
+
+RANKED_STATUSES = ("finished", "diverged")
+
+
+@dataclass
+class Entry:
+    """One leaderboard row: a choice of plugins (and preset) over its seeds."""
+
+    preset: str | None
+    choices: dict
+    values: list = field(default_factory=list)
+    seeds: list = field(default_factory=list)
+    statuses: dict = field(default_factory=dict)
+    run_ids: list = field(default_factory=list)
+    code_versions: set = field(default_factory=set)
+    grid: str = ""
+    chosen: dict = field(default_factory=dict)  # "best_lr" -> values picked on the grid per seed
+    on_edge: int = 0
+    stats: dict = field(default_factory=dict)
+    rank: int | None = None
+
+    @property
+    def all_diverged(self) -> bool:
+        return self.statuses.get("diverged", 0) > 0 and not self.statuses.get("finished")
+
+    def grid_text(self) -> str:
+        """The grid and what was picked on it, e.g. ``lr_grid 0.0001…1 (5); best_lr 0.01×3``."""
+        parts = [self.grid] if self.grid else []
+        for key, values in sorted(self.chosen.items()):
+            counts: dict = {}
+            for v in values:
+                counts[v] = counts.get(v, 0) + 1
+            parts.append(f"{key} " + ", ".join(f"{v:g}×{n}" for v, n in sorted(counts.items())))
+        if self.on_edge:
+            parts.append(f"on the grid's edge in {self.on_edge} seed(s): widen the grid")
+        return "; ".join(parts)
+
+    def label(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in self.choices.items()) or "(defaults)"
+
+    def as_dict(self) -> dict:
+        return {"rank": self.rank, "preset": self.preset, "choices": self.choices,
+                "n": self.stats.get("n"), "mean": self.stats.get("mean"),
+                "std": self.stats.get("std"), "ci95": self.stats.get("ci95"),
+                "never": self.stats.get("never", 0), "values": self.values, "seeds": self.seeds,
+                "statuses": self.statuses, "run_ids": self.run_ids, "grid": self.grid,
+                "chosen": self.chosen, "on_edge": self.on_edge,
+                "code_versions": sorted(self.code_versions)}
+
+
+def describe_grid(settings: dict) -> str:
+    """The search grid a run used, if its settings have one (``lr_grid``, ``scales``...)."""
+    parts = []
+    for key, value in sorted(settings.items()):
+        if key.endswith("_grid") and isinstance(value, list) and value:
+            parts.append(f"{key} {min(value):g}…{max(value):g} ({len(value)})")
+    return "; ".join(parts)
+
+
+def build(runs: list[dict], metric: str, direction: str = "min") -> list[Entry]:
+    """Rank groups of runs by the mean of ``metric`` over seeds.
+
+    Groups whose runs all diverged rank last; within the rest, finite means rank by
+    ``direction``, and a group whose metric is infinite (target never reached) after them.
+    Failed and interrupted runs are counted in ``statuses`` but not ranked.
+    """
+    groups: dict[str, Entry] = {}
+    for run in runs:
+        key = json.dumps([run.get("preset"), run.get("choices") or {}], sort_keys=True)
+        entry = groups.setdefault(key, Entry(run.get("preset"), dict(run.get("choices") or {})))
+        entry.statuses[run["status"]] = entry.statuses.get(run["status"], 0) + 1
+        entry.code_versions.add(run.get("code_version"))
+        settings = (run.get("config") or {}).get("settings", {})
+        entry.grid = entry.grid or describe_grid(settings)
+        if run["status"] not in RANKED_STATUSES:
+            continue
+        value = run["summary"].get(metric)
+        if value is None:
+            continue
+        for key, v in run["summary"].items():
+            if key.startswith("best_") and key != "best_on_edge" and key != metric:
+                entry.chosen.setdefault(key, []).append(v)
+        entry.on_edge += int(run["summary"].get("best_on_edge", 0) or 0)
+        entry.values.append(value)
+        entry.seeds.append(run.get("seed"))
+        entry.run_ids.append(run["id"])
+    entries = [e for e in groups.values() if e.values or e.statuses]
+    for e in entries:
+        e.stats = seed_stats(e.values)
+        e.stats["never"] = sum(1 for v in e.values if math.isinf(v))
+    sign = 1 if direction == "min" else -1
+
+    def order(e: Entry):
+        mean = e.stats.get("mean", math.nan)
+        if e.all_diverged or not e.values:
+            return (3, 0.0)
+        if e.stats["never"] == len(e.values) or not math.isfinite(mean):
+            return (2, 0.0)
+        return (1 if e.stats["never"] else 0, sign * mean)
+
+    entries.sort(key=order)
+    for i, e in enumerate(entries, start=1):
+        e.rank = i
+    return entries

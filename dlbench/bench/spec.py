@@ -1,0 +1,137 @@
+"""Planning: from a task, a preset and the user's choices to concrete :class:`RunSpec` s.
+
+Each spec carries the fully resolved config and its hash: SHA-256 of the canonical JSON
+(sorted keys, no spaces) of the task name, every setting after the preset and
+overrides, each plugin's name, arguments (defaults filled in), registering plugin and
+its version, the dataset actually used with its checksum, the dtype and the seed. How a
+run is executed (workers, database, progress) is not part of it, so the same experiment
+run serially or in a pool has the same hash and is reused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass, field
+
+from ..errors import DataError, UsageError
+from .choices import parse_choice, parse_choice_list
+from .datasets import load_dataset
+from .task import PLUGIN_FIELDS, Task, config_dict
+
+NONE = "none"  # "no regularizer / no scheduler", a choice that names no plugin
+_SKIP_DEFAULTS = {"params", "optimizer", "rng", "dtype"}
+
+
+@dataclass
+class RunSpec:
+    """One run to execute: picklable, self-contained (a worker rebuilds plugins from it)."""
+
+    task: str
+    preset: str
+    seed: int
+    config: dict
+    choices: dict
+    resolved: dict
+    config_hash: str
+    plugin_versions: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+    def label(self) -> str:
+        parts = [f"{k}={v}" for k, v in self.choices.items()]
+        return f"{self.task} " + " ".join(parts + [f"seed={self.seed}"])
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=repr)
+
+
+def config_hash(resolved: dict) -> str:
+    return hashlib.sha256(canonical_json(resolved).encode("utf-8")).hexdigest()
+
+
+def _jsonable(value):
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return repr(value)
+
+
+def resolve_plugin(registry, kind: str, value) -> dict:
+    """``"adam(lr=0.1)"`` -> name, full kwargs (defaults filled in), plugin and version."""
+    choice = parse_choice(value)
+    if choice.name == NONE and kind in ("regularizer", "scheduler"):
+        return {"name": NONE}
+    entry = registry.entry(kind, choice.name)
+    defaults = {k: v for k, v in entry.defaults().items() if k not in _SKIP_DEFAULTS}
+    record = next((p for p in registry.plugins if p.name == entry.plugin), None)
+    return {"name": choice.name, "kwargs": _jsonable({**defaults, **choice.kwargs}),
+            "plugin": entry.plugin, "version": getattr(record, "version", None)}
+
+
+def resolve_dataset(registry, config, cache: dict, data_dir) -> tuple[dict, list[str]]:
+    """Load the dataset a config names (or its fallback) and describe it for the hash."""
+    notes = []
+    name = config.dataset
+    try:
+        data = load_dataset(registry, name, cache=cache, data_dir=data_dir)
+    except DataError as exc:
+        fallback = getattr(config, "dataset_fallback", "")
+        if not fallback:
+            raise
+        notes.append(f"{parse_choice(name).name} is not available ({exc}); "
+                     f"ran on {parse_choice(fallback).name} instead")
+        name = fallback
+        data = load_dataset(registry, name, cache=cache, data_dir=data_dir)
+    info = {"choice": str(parse_choice(name)), "checksum": getattr(data, "checksum", None)}
+    if hasattr(data, "sizes"):
+        info["sizes"] = data.sizes()
+    return info, notes
+
+
+def plan(registry, task_name: str, *, preset: str = "quick", choices: dict | None = None,
+         seeds: list[int] | None = None, overrides: dict | None = None,
+         data_dir=None, dataset_cache: dict | None = None) -> list[RunSpec]:
+    """Expand a task's grid into run specs, resolving and validating everything first.
+
+    :param choices: kind -> list of choice strings given by the user (``--optimizer``);
+        kinds missing here take the preset's selection, then the config default.
+    :param seeds: explicit seeds; default ``range(preset.seeds)``.
+    :param overrides: typed ``--set`` values.
+    """
+    task_cls: type[Task] = registry.get("task", task_name)
+    pre = task_cls.preset(preset)
+    base = task_cls.make_config(preset, overrides)
+    fields = task_cls.fields()
+    choices = {k: v for k, v in (choices or {}).items() if v}
+    for kind in choices:
+        if kind not in fields:
+            raise UsageError(f"task {task_name!r} does not take a {kind}; "
+                             f"its settings: {', '.join(sorted(fields))}")
+    axes = list(task_cls.grid) + [k for k in choices if k not in task_cls.grid]
+    values = []
+    for kind in axes:
+        given = choices.get(kind) or pre.choices.get(kind) or [getattr(base, kind)]
+        values.append([str(c) for c in parse_choice_list(given)])
+    seed_list = list(seeds) if seeds is not None else list(range(pre.seeds))
+    cache = dataset_cache if dataset_cache is not None else {}
+    specs = []
+    for combo in itertools.product(*values):
+        config = dataclasses.replace(base, **dict(zip(axes, combo)))
+        settings = config_dict(config)
+        plugins = {k: resolve_plugin(registry, k, settings[k])
+                   for k in PLUGIN_FIELDS if k in settings and k != "dataset" and settings[k]}
+        dataset, notes = resolve_dataset(registry, config, cache, data_dir)
+        versions = {p["plugin"]: p["version"] for p in plugins.values() if p.get("plugin")}
+        for seed in seed_list:
+            resolved = {"task": task_name, "settings": settings, "plugins": plugins,
+                        "dataset": dataset, "dtype": settings.get("dtype"), "seed": int(seed)}
+            specs.append(RunSpec(task_name, preset, int(seed), settings, dict(zip(axes, combo)),
+                                 resolved, config_hash(resolved), versions, list(notes)))
+    return specs

@@ -1,0 +1,62 @@
+"""``dlbench leaderboard TASK``: mean ± std and a 95% interval over seeds, ranked."""
+
+from __future__ import annotations
+
+import math
+
+import click
+
+from ..bench import leaderboard as lb
+from .context import pass_app
+from .output import echo_json, format_table
+
+
+def _fmt(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:.4g}"
+
+
+@click.command("leaderboard")
+@click.argument("task")
+@click.option("--metric", default=None, help="Summary metric to rank by (default: the task's).")
+@click.option("--preset", default=None, help="Only runs of this preset.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def leaderboard_cmd(app, task, metric, preset, as_json):
+    """Rank the stored runs of TASK: one row per plugin choice, statistics over seeds
+    (Student-t 95% interval), diverged entries last."""
+    task_cls = app.registry.get("task", task)
+    default_metric, direction = task_cls.primary_metric
+    metric = metric or default_metric
+    if metric != default_metric:
+        direction = "max" if metric.endswith(("acc", "accuracy")) else "min"
+    runs = [r for r in app.store.list_runs(task=task) if preset in (None, r["preset"])]
+    entries = lb.build(runs, metric, direction)
+    if as_json:
+        echo_json({"task": task, "metric": metric, "direction": direction,
+                   "entries": [e.as_dict() for e in entries]})
+        return
+    if not entries:
+        click.echo(f"no stored runs of {task}" + (f" with preset {preset}" if preset else "")
+                   + f" in {app.db_url}; try: dlbench run {task}")
+        return
+    known = {k for r in runs for k in r["summary"]}
+    if metric not in known:
+        click.echo(f"note: no run has the metric {metric!r}; available: {', '.join(sorted(known))}")
+    rows = []
+    for e in entries:
+        s = e.stats
+        mean = _fmt(s.get("mean")) + (f" ± {_fmt(s.get('std'))}" if s.get("n", 0) > 1 else "")
+        ci = f"±{_fmt(s.get('ci95'))}" if s.get("n", 0) > 1 else "-"
+        status = ", ".join(f"{n} {k}" for k, n in e.statuses.items())
+        if s.get("never"):
+            status += f", {s['never']} never reached"
+        rows.append((e.rank, e.label(), e.preset or "", s.get("n", 0), mean, ci, status, e.grid_text()))
+    click.echo(f"{task}: {metric} ({'lower' if direction == 'min' else 'higher'} is better)")
+    click.echo(format_table(rows, ("#", "choices", "preset", "n", "mean ± std", "95% CI",
+                                   "runs", "grid"), shrink=7))
+    versions = {v for e in entries for v in e.code_versions}
+    if len(versions) > 1:
+        click.echo(f"note: runs from {len(versions)} code versions are mixed here "
+                   "(see `dlbench results list --json`).")
