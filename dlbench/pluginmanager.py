@@ -48,6 +48,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "dlbench.plugins.optimizers",
     "dlbench.plugins.losses",
     "dlbench.plugins.layers",
+    "dlbench.plugins.cnn",
     "dlbench.plugins.regularizers",
 )
 
