@@ -44,7 +44,8 @@ class GELU(Elementwise):
         if self.approximate == "tanh":
             return 0.5 * x * (1 + np.tanh(_TANH_SCALE * (x + _TANH_CUBIC * x * x * x)))
         x64 = x.astype(np.float64)
-        return x64 * (0.5 * erfc(-x64 * _INV_SQRT2))
+        self._cdf = 0.5 * erfc(-x64 * _INV_SQRT2)  # Φ(x), reused by backward
+        return x64 * self._cdf
 
     def derivative(self, x, y):
         if self.approximate == "tanh":
@@ -53,7 +54,7 @@ class GELU(Elementwise):
             return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * inner
         x64 = x.astype(np.float64)
         density = _INV_SQRT_2PI * np.exp(-0.5 * x64 * x64)
-        return 0.5 * erfc(-x64 * _INV_SQRT2) + x64 * density
+        return self._cdf + x64 * density
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
