@@ -46,6 +46,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "dlbench.plugins.activations",
     "dlbench.plugins.initializers",
     "dlbench.plugins.optimizers",
+    "dlbench.plugins.schedulers",
     "dlbench.plugins.losses",
     "dlbench.plugins.layers",
     "dlbench.plugins.cnn",

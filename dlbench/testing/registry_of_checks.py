@@ -13,6 +13,7 @@ from .initializers import check_initializer
 from .modules import check_loss, check_module
 from .optimizers import check_optimizer
 from .regularizers import check_regularizer
+from .schedulers import check_scheduler
 
 CHECKS: dict[str, Callable[[Entry], list[CheckResult]]] = {
     "activation": check_module,
@@ -21,4 +22,5 @@ CHECKS: dict[str, Callable[[Entry], list[CheckResult]]] = {
     "optimizer": check_optimizer,
     "initializer": check_initializer,
     "regularizer": check_regularizer,
+    "scheduler": check_scheduler,
 }
