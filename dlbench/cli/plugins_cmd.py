@@ -31,3 +31,25 @@ def plugins(ctx, app, as_json):
     click.echo(format_table(rows, ("plugin", "version", "source", "registered")))
     for f in reg.failures:
         click.echo(f"FAILED  {f.name} ({f.source}, {f.location}): {f.error}")
+
+
+@plugins.command("new")
+@click.argument("kind")
+@click.argument("name")
+@click.option("--dir", "parent", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Folder in which to create the package folder NAME.")
+def new(kind, name, parent):
+    """Write a ready-to-install plugin package DIR/NAME for KIND (optimizer, activation,
+    regularizer, loss, initializer): pyproject with the entry point, a working template,
+    a README and a test that passes as generated."""
+    from ..scaffold import create_plugin
+
+    target, files = create_plugin(kind, name, parent)
+    click.echo(f"created {kind} plugin {name!r} in {target}/")
+    for rel in files:
+        click.echo(f"  {rel}")
+    click.echo("next:\n"
+               f"  cd {target}\n"
+               "  pip install -e '.[test]'\n"
+               "  python -m pytest\n"
+               f"  dlbench check {kind} {name}")
