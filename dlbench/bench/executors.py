@@ -49,7 +49,10 @@ def execute_spec(spec: RunSpec, registry, *, datasets: dict, data_dir=None,
     for note in spec.notes:
         obs.note(note)
     start = time.perf_counter()
-    with _limit_blas():
+    # Overflow in a diverging run is expected and detected from the loss, so numpy's
+    # warnings would only clutter the terminal.
+    with _limit_blas(), np.errstate(over="ignore", invalid="ignore", divide="ignore",
+                                    under="ignore"):
         try:
             config = type(task).Config(**spec.config)
             out = task.run(config, np.random.default_rng(spec.seed), obs)

@@ -68,6 +68,9 @@ class Task:
 
     name: ClassVar[str] = ""
     summary: ClassVar[dict] = {}
+    #: what is measured, as formulas (shown by ``dlbench info task NAME``)
+    formula: ClassVar[str] = ""
+    reference: ClassVar[str] = ""
     Config: ClassVar[type] = TaskConfig
     grid: ClassVar[tuple[str, ...]] = ()
     presets: ClassVar[dict[str, Preset]] = {}

@@ -7,18 +7,22 @@ and on ``digits`` otherwise, saying so) and ``test`` (tiny, for the test suite).
 
 from dlbench import hookimpl
 
+from .batch_norm import BatchNormTask
 from .convergence import Convergence
+from .hparam_search import HyperparameterSearch
+from .overfitting import Overfitting
+from .trajectories import Trajectories
+from .vanishing import VanishingGradients
+from .weight_init import WeightInit
 
-TASKS = (Convergence,)
+TASKS = (VanishingGradients, WeightInit, BatchNormTask, Overfitting, Convergence, Trajectories,
+         HyperparameterSearch)
 
 
 @hookimpl
 def register_tasks(register):
     for task in TASKS:
-        doc = (task.__doc__ or "").strip()
-        register(task.name, task, summary=task.summary,
-                 formula=doc.split("\n\n")[0].replace("\n", " "),
-                 reference=getattr(task, "reference", "ゼロから作る Deep Learning ch. 6 "
-                                   "(oreilly-japan/deep-learning-from-scratch)"),
+        register(task.name, task, summary=task.summary, formula=task.formula,
+                 reference=task.reference,
                  convention="presets: " + ", ".join(task.presets) + "; grid: " + " × ".join(task.grid or ("-",)),
                  example={"kwargs": {}, "preset": "test"})

@@ -43,6 +43,9 @@ class ConvergenceConfig(TaskConfig):
 
 class Convergence(Task):
     name = "convergence"
+    formula = 'steps_to_target = min{t : L_t ≤ target}; auc = mean_t L_t; the best lr on a shared log grid, ranked by (steps_to_target, auc)'
+    reference = 'ゼロから作る Deep Learning 6.1.8 (optimizer_compare_mnist.py)'
+    suite_order = 5
     summary = {"en": "Optimizers on the same network: loss curves, steps and seconds to a target "
                      "loss, on a shared learning-rate grid",
                "ja": "同じネットワークで最適化手法を比較: 損失曲線、目標損失までのステップ数と秒数(共通の学習率グリッド)"}

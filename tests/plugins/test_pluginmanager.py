@@ -69,7 +69,8 @@ def test_block_a_plugin_by_name(fake_dist, halver_code):
     reg = build_registry(["no:fakeopt"])
     assert ("optimizer", "halver") not in reg
     reg = build_registry(["no:dlbench.plugins.layers"])
-    assert reg.names("layer") == []
+    assert "dense" not in reg.names("layer") and "flatten" not in reg.names("layer")
+    assert "dlbench.plugins.layers" not in {p.name for p in reg.plugins}
 
 
 def test_p_file_plugin(tmp_path, halver_code):

@@ -1,0 +1,58 @@
+"""Planning: grid expansion, validation before running, and the config hash."""
+
+from __future__ import annotations
+
+import dlbench
+import pytest
+
+from dlbench.bench.spec import canonical_json, config_hash, plan
+from dlbench.errors import UnknownNameError, UsageError
+
+
+@pytest.fixture(scope="module")
+def reg():
+    return dlbench.registry()
+
+
+def test_grid_times_seeds(reg):
+    specs = plan(reg, "convergence", preset="test", choices={"optimizer": ["sgd,adam", "momentum"]},
+                 seeds=[0, 1])
+    assert [(s.choices["optimizer"], s.seed) for s in specs] == [
+        ("sgd", 0), ("sgd", 1), ("adam", 0), ("adam", 1), ("momentum", 0), ("momentum", 1)]
+    assert len({s.config_hash for s in specs}) == 6
+
+
+def test_hash_is_stable_and_covers_what_matters(reg):
+    a = plan(reg, "convergence", preset="test", seeds=[0])[0]
+    b = plan(reg, "convergence", preset="test", seeds=[0])[0]
+    assert a.config_hash == b.config_hash
+    resolved = a.resolved
+    assert resolved["plugins"]["optimizer"]["kwargs"]["lr"] == 1e-3  # defaults filled in
+    assert resolved["plugins"]["optimizer"]["plugin"] == "dlbench.plugins.optimizers"
+    assert resolved["dataset"]["checksum"] and resolved["seed"] == 0
+    assert "workers" not in canonical_json(resolved)
+    c = plan(reg, "convergence", preset="test", seeds=[0], overrides={"iterations": 41})[0]
+    assert c.config_hash != a.config_hash
+    assert config_hash(resolved) == a.config_hash
+
+
+def test_unknown_plugin_fails_before_anything_runs(reg):
+    with pytest.raises(UnknownNameError, match="did you mean 'adam'"):
+        plan(reg, "convergence", preset="test", choices={"optimizer": ["adma"]})
+
+
+def test_a_kind_the_task_does_not_take_is_refused(reg):
+    with pytest.raises(UsageError, match="does not take a initializer|does not take an initializer|does not take a"):
+        plan(reg, "trajectories", preset="test", choices={"initializer": ["he"]})
+
+
+def test_unknown_preset(reg):
+    with pytest.raises(UsageError, match="no preset 'fast'"):
+        plan(reg, "convergence", preset="fast")
+
+
+def test_book_preset_falls_back_to_digits_and_says_so(reg, monkeypatch, tmp_path):
+    monkeypatch.setenv("DLBENCH_DATA_DIR", str(tmp_path))
+    spec = plan(reg, "weight-init", preset="book", seeds=[0])[0]
+    assert spec.resolved["dataset"]["choice"] == "digits"
+    assert any("mnist is not available" in n and "digits" in n for n in spec.notes)
