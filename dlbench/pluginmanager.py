@@ -49,6 +49,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "dlbench.plugins.schedulers",
     "dlbench.plugins.losses",
     "dlbench.plugins.layers",
+    "dlbench.plugins.datasets",
+    "dlbench.plugins.tasks",
     "dlbench.plugins.cnn",
     "dlbench.plugins.regularizers",
 )
