@@ -29,6 +29,44 @@ def db_url(explicit: str | None = None) -> str:
     return explicit or os.environ.get(ENV_DB) or DEFAULT_DB_URL
 
 
+def quiz_db_url(explicit: str | None = None, *, global_db: str | None = None,
+                app_dir: str | os.PathLike | None = None) -> str:
+    """Where a learner's quiz progress lives.
+
+    ``explicit`` (``quiz --progress-db``) > ``global_db`` (the global ``--db``, only when
+    given on the command line) > ``$DLBENCH_QUIZ_DB`` > ``quiz.db`` in ``app_dir`` (the
+    per-user folder the CLI gets from click, created when missing).
+    """
+    url = explicit or global_db or os.environ.get(ENV_QUIZ_DB)
+    if url:
+        return url
+    if app_dir is None:
+        raise ValueError("quiz_db_url needs app_dir when no database is configured")
+    folder = Path(app_dir).expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'quiz.db'}"
+
+
+def quiz_lang() -> str:
+    """Quiz language from the locale: ``ja`` if ``LC_ALL``/``LC_MESSAGES``/``LANG`` (the
+    first one set) starts with ``ja``, else ``en``."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
+
+
+def learner_name() -> str:
+    """Who is answering (part of generated questions' seeds): the login name."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "learner"
+    except Exception:  # no login name in some containers
+        return "learner"
+
+
 def autoload_disabled() -> bool:
     """True when ``DLBENCH_DISABLE_PLUGIN_AUTOLOAD`` is set: entry-point plugins are skipped."""
     return _flag(ENV_DISABLE_AUTOLOAD)

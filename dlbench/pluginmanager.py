@@ -53,6 +53,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "dlbench.plugins.tasks",
     "dlbench.plugins.cnn",
     "dlbench.plugins.regularizers",
+    "dlbench.plugins.quizbank",
 )
 
 

@@ -25,6 +25,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "results": "dlbench.cli.results:results",
     "run": "dlbench.cli.run:run_cmd",
     "leaderboard": "dlbench.cli.leaderboard:leaderboard_cmd",
+    "quiz": "dlbench.cli.quiz:quiz",
 }
 
 

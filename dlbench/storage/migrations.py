@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import (JSON, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
-                        MetaData, SmallInteger, String, Table, Text, inspect, select)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, DateTime, Float, ForeignKey, Index,
+                        Integer, LargeBinary, MetaData, SmallInteger, String, Table, Text,
+                        inspect, select)
 from sqlalchemy.engine import Connection
 
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = []
@@ -88,6 +89,59 @@ def _m0001(conn: Connection) -> None:
           Column("run_id", Integer, ForeignKey("runs.id", **fk), primary_key=True),
           Column("key", String(250), primary_key=True),
           Column("value", Text, nullable=False))
+    md.create_all(conn)
+
+
+@migration("0002_quiz_cards_reviews_attempts")
+def _m0002(conn: Connection) -> None:
+    """A learner's quiz progress: FSRS cards, the append-only review log, every attempt."""
+    md = MetaData()
+    Table("quiz_settings", md,
+          Column("key", String(100), primary_key=True),
+          Column("value", JSON, nullable=False))
+    Table("quiz_cards", md,
+          Column("learner", String(200), primary_key=True),
+          Column("question_id", String(200), primary_key=True),
+          Column("card_id", BigInteger, nullable=False, index=True),
+          Column("state", SmallInteger, nullable=False),
+          Column("step", Integer),
+          Column("stability", Float),
+          Column("difficulty", Float),
+          Column("due", DateTime(timezone=True), nullable=False, index=True),
+          Column("last_review", DateTime(timezone=True)),
+          Column("reviews", Integer, nullable=False),
+          Column("lapses", Integer, nullable=False),
+          Column("content_hash", String(64)))
+    reviews = Table("quiz_reviews", md,
+                    Column("id", Integer, primary_key=True, autoincrement=True),
+                    Column("learner", String(200), nullable=False),
+                    Column("question_id", String(200), nullable=False),
+                    Column("card_id", BigInteger, nullable=False),
+                    Column("rating", SmallInteger, nullable=False),
+                    Column("review_datetime", DateTime(timezone=True), nullable=False),
+                    Column("review_duration", Integer),
+                    Column("content_hash", String(64), nullable=False),
+                    Column("seed", BigInteger),
+                    Column("given_answer", Text, nullable=False),
+                    Column("correct", Boolean, nullable=False),
+                    Column("helped", Boolean, nullable=False),
+                    Column("lang", String(5)))
+    Index("ix_quiz_reviews_learner_question", reviews.c.learner, reviews.c.question_id)
+    attempts = Table("quiz_attempts", md,
+                     Column("id", Integer, primary_key=True, autoincrement=True),
+                     Column("learner", String(200), nullable=False),
+                     Column("question_id", String(200), nullable=False),
+                     Column("created_at", DateTime(timezone=True), nullable=False),
+                     Column("status", String(20), nullable=False),
+                     Column("given_answer", Text, nullable=False),
+                     Column("seed", BigInteger),
+                     Column("content_hash", String(64), nullable=False),
+                     Column("lang", String(5)),
+                     Column("misconceptions", JSON, nullable=False),
+                     Column("detail", JSON),
+                     Column("review_id", Integer,
+                            ForeignKey("quiz_reviews.id", ondelete="SET NULL")))
+    Index("ix_quiz_attempts_learner_question", attempts.c.learner, attempts.c.question_id)
     md.create_all(conn)
 
 

@@ -1,0 +1,192 @@
+"""The terminal side of ``dlbench quiz``: asking, reporting, and stored-run links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+
+import click
+
+from ..quiz.progress import Attempt
+from ..quiz.textnorm import nfkc
+
+HINT_WORDS = {"?", "h", "hint", "ヒント"}
+SKIP_WORDS = {"s", "skip", "スキップ"}
+QUIT_WORDS = {"q", "quit", "exit", "終了"}
+
+
+def _t(lang: str, ja: str, en: str) -> str:
+    return ja if lang == "ja" else en
+
+
+def bank_warnings(bank) -> None:
+    """One line per malformed file (the rest of the bank is used)."""
+    errors = bank.errors()
+    for p in errors[:5]:
+        click.echo(f"warning: {p}", err=True)
+    if len(errors) > 5:
+        click.echo(f"warning: ... and {len(errors) - 5} more problems", err=True)
+    if errors:
+        click.echo("warning: those files were skipped; `dlbench quiz lint` lists every problem",
+                   err=True)
+
+
+def until(when: dt.datetime, lang: str, now: dt.datetime | None = None) -> str:
+    """'in 10 min' / '10 分後' for a due date."""
+    seconds = (when - (now or dt.datetime.now(dt.timezone.utc))).total_seconds()
+    if seconds <= 60:
+        return _t(lang, "今すぐ", "now")
+    for size, ja, en in ((86400, "日", "day"), (3600, "時間", "hour"), (60, "分", "min")):
+        if seconds >= size:
+            n = round(seconds / size)
+            return _t(lang, f"{n} {ja}後", f"in {n} {en}" + ("s" if n > 1 and en != "min" else ""))
+    return ""
+
+
+def describe_due(store, learner, bank, lang) -> str:
+    cards = [c for c in store.cards(learner).values() if c.question_id in bank.questions]
+    if not cards:
+        return _t(lang, "まだ復習するカードがありません。`dlbench quiz` で始めましょう。",
+                  "No cards yet: start with `dlbench quiz`.")
+    nxt = min(c.card.due for c in cards)
+    return _t(lang, f"今は復習するカードがありません。次は {until(nxt, lang)}。",
+              f"Nothing is due. The next card is due {until(nxt, lang)}.")
+
+
+def show_question(shown, index: int | None = None, total: int | None = None) -> None:
+    q, lang = shown.question, shown.lang
+    head = f"[{index}/{total}] " if index else ""
+    click.echo(f"\n{head}{q.id}  ({', '.join(q.topics)})")
+    click.echo(shown.prompt)
+    for number, text in shown.choices():
+        click.echo(f"  {number}) {text}")
+
+
+def _stored_run(app, task: str):
+    """The newest stored run of ``task`` in the results database, or None (never creates
+    a database just to look)."""
+    from ..storage import ResultStore
+    from ..storage.engine import sqlite_path
+
+    url = app.db_url
+    path = sqlite_path(url)
+    if path is not None and not os.path.exists(path):
+        return None
+    try:
+        with ResultStore(url) as store:
+            runs = store.list_runs(task=task, limit=1)
+    except Exception:  # an unreadable results database must not spoil the quiz
+        return None
+    return runs[0] if runs else None
+
+
+def offer_runs(question, app, lang) -> None:
+    """Offer the stored run that illustrates the question's concept."""
+    for task in question.benchmarks:
+        run = _stored_run(app, task)
+        if run is None:
+            click.echo(_t(lang, f"この概念を実験で確かめる: dlbench run {task}",
+                          f"See it in an experiment: dlbench run {task}"))
+            continue
+        ask = _t(lang, f"この概念を示す保存済みの実行 #{run['id']} ({task}) を表示しますか?",
+                 f"Show stored run #{run['id']} ({task}) that illustrates this?")
+        if click.confirm(ask, default=False):
+            click.echo(f"run {run['id']}: {run['task']} [{run['status']}] "
+                       f"{run.get('preset') or ''} seed={run.get('seed')}")
+            for key, value in sorted(run["choices"].items()):
+                click.echo(f"  {key}: {value}")
+            for key, value in sorted(run["summary"].items()):
+                click.echo(f"  {key} = {value:.4g}")
+            click.echo(f"  (dlbench results show {run['id']})")
+        return
+
+
+def ask_question(session, question, index: int, total: int, app) -> int | None:
+    """Ask one question until it is graded, skipped or the learner quits.
+
+    :return: 1 if right, 0 if not, None to end the session.
+    """
+    lang = session.lang
+    shown = session.present(question)
+    show_question(shown, index, total)
+    hints = list(shown.hints)
+    attempts, helped, retried, final = [], False, False, None
+    start = time.perf_counter()
+    label = _t(lang, f"答え({shown.answer_form()})", f"Answer ({shown.answer_form()})")
+    while True:
+        try:
+            raw = click.prompt(label, default="", show_default=False)
+        except click.Abort:
+            raw = "q"
+        word = nfkc(raw).strip().casefold()
+        if word in HINT_WORDS:
+            if hints:
+                helped = True
+                click.echo(_t(lang, "ヒント: ", "Hint: ") + hints.pop(0))
+            else:
+                click.echo(_t(lang, "この問題にヒントはありません。", "No hint for this question."))
+            continue
+        if word in SKIP_WORDS or word in QUIT_WORDS:
+            attempts.append(Attempt(raw, "skipped"))
+            session.record(shown, attempts, None)
+            if word in QUIT_WORDS:
+                return None
+            click.echo(_t(lang, "スキップしました。", "Skipped."))
+            return 0
+        grade = session.grade(shown, raw)
+        if not grade.graded:
+            attempts.append(Attempt(raw, "unparseable", detail={"hint": grade.hint}))
+            click.echo(grade.hint)
+            continue
+        attempts.append(Attempt(raw, grade.status, grade.misconceptions, grade.detail))
+        final = grade
+        if grade.correct:
+            click.echo(_t(lang, "✓ 正解", "✓ Correct"))
+            break
+        click.echo(_t(lang, "✗ 不正解", "✗ Wrong"))
+        for line in grade.feedback:
+            click.echo(f"  {line}")
+        if grade.near_miss and not retried:
+            retried = helped = True
+            click.echo(_t(lang, "もう一度どうぞ。", "Try once more."))
+            continue
+        click.echo(_t(lang, f"正解: {grade.expected}", f"Answer: {grade.expected}"))
+        break
+    seconds = time.perf_counter() - start
+    rating, card = session.record(shown, attempts, final, helped=helped,
+                                  seconds=None if helped or len(attempts) > 1 else seconds)
+    click.echo(shown.explanation)
+    if card is not None:
+        click.echo(_t(lang, f"[{rating.name}] 次の復習: {until(card.due, lang)}",
+                      f"[{rating.name}] next review {until(card.due, lang)}"))
+    offer_runs(question, app, lang)
+    return int(final.correct)
+
+
+def exercise_report(result, lang: str) -> None:
+    """Per check: status, what was called, expected and got."""
+    marks = {"pass": "ok  ", "fail": "FAIL", "error": "ERR ", "timeout": "TIME", "not-run": "--  "}
+    for c in result.checks:
+        task = f"[task {c.task}] " if c.task else ""
+        click.echo(f"{marks.get(c.status, c.status)}  {task}{c.title}")
+        if c.status == "pass":
+            continue
+        for key, label in (("message", ""), ("call", "called:   "), ("expected", "expected: "),
+                           ("got", "got:      "), ("output", "output:   ")):
+            value = getattr(c, key)
+            if value:
+                click.echo(f"      {label}{value}")
+    passed = sum(c.status == "pass" for c in result.checks)
+    verdict = _t(lang, "合格" if result.passed else "不合格", "passed" if result.passed else "failed")
+    click.echo(f"{passed}/{len(result.checks)} checks, {verdict} ({result.seconds:.1f} s)")
+
+
+def lint_lines(report) -> list[str]:
+    cwd = os.getcwd()
+    out = []
+    for p in report.problems:
+        path = os.path.relpath(p.path, cwd) if os.path.isabs(p.path) else p.path
+        where = f"{path}: {p.field}" if p.field else path
+        out.append(f"{where}: {p.level}: {p.message}")
+    return out

@@ -1,0 +1,91 @@
+"""ORM rows of a learner's quiz progress (same ``Base`` as the run tables).
+
+Created by migration ``0002_quiz_cards_reviews_attempts``; like the run tables, these
+classes are today's view of that history and ``tests/quiz/test_progress.py`` checks they
+agree with it. A quiz database is an ordinary dlbench database: the per-user default
+holds only quiz rows, and ``--db`` may point the quiz at a results database.
+
+- ``quiz_settings``: the FSRS scheduler configuration (``Scheduler.to_dict()``), stored once.
+- ``quiz_cards``: one FSRS card per (learner, question id), with its review counters.
+- ``quiz_reviews``: the append-only FSRS review log (``ReviewLog`` fields) plus dlbench's
+  own: question content hash, generator seed, the answer given and whether it was right.
+- ``quiz_attempts``: every answer typed, including unparseable ones and retries, with the
+  misconceptions it revealed and, for exercises, the per-check report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer,
+                        SmallInteger, String, Text)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .models import Base
+
+
+class QuizSetting(Base):
+    __tablename__ = "quiz_settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)
+
+
+class QuizCard(Base):
+    """An FSRS card (``fsrs.Card`` fields) of one learner for one question."""
+
+    __tablename__ = "quiz_cards"
+
+    learner: Mapped[str] = mapped_column(String(200), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    card_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    state: Mapped[int] = mapped_column(SmallInteger)
+    step: Mapped[int | None] = mapped_column(Integer)
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    last_review: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class QuizReview(Base):
+    """One FSRS review (append-only), enough to ``reschedule_card`` later."""
+
+    __tablename__ = "quiz_reviews"
+    __table_args__ = (Index("ix_quiz_reviews_learner_question", "learner", "question_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner: Mapped[str] = mapped_column(String(200))
+    question_id: Mapped[str] = mapped_column(String(200))
+    card_id: Mapped[int] = mapped_column(BigInteger)
+    rating: Mapped[int] = mapped_column(SmallInteger)
+    review_datetime: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    review_duration: Mapped[int | None] = mapped_column(Integer)  # milliseconds
+    content_hash: Mapped[str] = mapped_column(String(64))
+    seed: Mapped[int | None] = mapped_column(BigInteger)
+    given_answer: Mapped[str] = mapped_column(Text)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    helped: Mapped[bool] = mapped_column(Boolean)
+    lang: Mapped[str | None] = mapped_column(String(5))
+
+
+class QuizAttempt(Base):
+    """One answer as typed, graded or not."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (Index("ix_quiz_attempts_learner_question", "learner", "question_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner: Mapped[str] = mapped_column(String(200))
+    question_id: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20))
+    given_answer: Mapped[str] = mapped_column(Text)
+    seed: Mapped[int | None] = mapped_column(BigInteger)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    lang: Mapped[str | None] = mapped_column(String(5))
+    misconceptions: Mapped[list] = mapped_column(JSON)
+    detail: Mapped[dict | None] = mapped_column(JSON)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_reviews.id", ondelete="SET NULL"))
