@@ -109,17 +109,21 @@ class Observer:
             self.notes.append(text)
 
     # -- plugins and data --------------------------------------------------------------
-    def create(self, kind: str, choice, *args, rng=None, **overrides):
+    def create(self, kind: str, choice, *args, rng=None, context: dict | None = None,
+               **overrides):
         """Instantiate a plugin from a choice (``"adam"``, ``"normal(std=0.01)"``).
 
-        ``overrides`` take precedence over the choice's own arguments. ``rng`` is passed
-        only to plugins whose constructor takes one (dropout, RReLU...), so that all
-        randomness of a run comes from its seed.
+        ``overrides`` take precedence over the choice's own arguments. ``rng`` and the
+        ``context`` entries (e.g. ``num_classes``) are passed only to plugins whose
+        constructor takes them and only when the choice did not set them, so that all
+        randomness of a run comes from its seed and label smoothing knows the classes.
         """
         c = parse_choice(choice)
         kwargs = {**c.kwargs, **overrides}
-        if rng is not None and _accepts(self.registry.get(kind, c.name), "rng"):
-            kwargs.setdefault("rng", rng)
+        factory = self.registry.get(kind, c.name)
+        for key, value in {"rng": rng, **(context or {})}.items():
+            if value is not None and _accepts(factory, key):
+                kwargs.setdefault(key, value)
         return self.registry.create(kind, c.name, *args, **kwargs)
 
     def dataset(self, choice):

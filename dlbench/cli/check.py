@@ -41,11 +41,12 @@ def check_cmd(app, kind, names, as_json, verbose):
     for entry in entries:
         if entry.kind not in CHECKS and not kind:
             continue
-        results = check_entry(entry, builtin=entry.plugin in builtin)
+        results = check_entry(entry, builtin=entry.plugin in builtin, registry=reg)
         bad = [r for r in results if r.failed]
-        warn = [r for r in results if r.status == "warn"]
+        warn = [r for r in results if r.status in ("warn", "skip")]
         failed += bool(bad)
-        status = "FAIL" if bad else ("warn" if warn else "ok")
+        skipped = [r for r in results if r.status == "skip"]
+        status = "FAIL" if bad else ("warn" if len(warn) > len(skipped) else ("skip" if skipped else "ok"))
         report.append({"kind": entry.kind, "name": entry.name, "plugin": entry.plugin,
                        "status": status.lower(), "results": [r.as_dict() for r in results]})
         if as_json:
@@ -56,7 +57,7 @@ def check_cmd(app, kind, names, as_json, verbose):
         else:
             detail = ", ".join(r.prop for r in passed) or "no conformance check for this kind"
             grad = next((r for r in passed if r.prop == "gradient"), None)
-            if grad is not None:
+            if grad is not None and grad.detail:
                 detail += f" ({grad.detail})"
         click.echo(f"{status:<4}  {entry.kind:<12} {entry.name:<22} {detail}")
         if verbose:

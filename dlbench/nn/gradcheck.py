@@ -54,8 +54,13 @@ class GradcheckResult:
         return f"gradcheck {verdict} (tol {self.tolerance:.0e}): {parts}"
 
 
-def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
-    """The scale-aware worst relative error described in the module docstring."""
+def relative_error(analytic: np.ndarray, numeric: np.ndarray, scale: float = 0.0) -> float:
+    """The scale-aware worst relative error described in the module docstring.
+
+    :param scale: the largest gradient magnitude of the whole check (all arrays). An
+        array whose true gradient is exactly zero (a bias followed by batch norm) then
+        gets a floor of ``1e-5·scale`` instead of comparing round-off with round-off.
+    """
     a = np.asarray(analytic, dtype=np.float64).ravel()
     n = np.asarray(numeric, dtype=np.float64).ravel()
     if a.shape != n.shape:
@@ -64,8 +69,8 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
         return 0.0
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(n))):
         return float("inf")
-    floor = 1e-3 * (np.abs(a).max() + np.abs(n).max())
-    denom = np.maximum(np.abs(a) + np.abs(n), max(floor, 1e-300))
+    floor = max(1e-3 * (np.abs(a).max() + np.abs(n).max()), 1e-5 * scale, 1e-300)
+    denom = np.maximum(np.abs(a) + np.abs(n), floor)
     return float((np.abs(a - n) / denom).max())
 
 
@@ -101,6 +106,21 @@ def _generators(module) -> list[tuple[np.random.Generator, dict]]:
     return found
 
 
+def _save_buffers(module) -> list:
+    """Copies of every buffer (batch-norm running statistics), which forward passes in
+    training mode update: a check must leave the module as it found it."""
+    saved = []
+    for m in (module.modules() if isinstance(module, Module) else []):
+        for name in m.__dict__.get("_buffers", {}):
+            saved.append((m, name, np.array(getattr(m, name), copy=True)))
+    return saved
+
+
+def _restore_buffers(module, saved) -> None:
+    for m, name, value in saved:
+        object.__setattr__(m, name, value)
+
+
 def gradcheck(module: Module, x: np.ndarray, *, h: float = DEFAULT_H, tol: float = DEFAULT_TOL,
               seed: int = 0, max_coords: int | None = None, check_input: bool = True
               ) -> GradcheckResult:
@@ -119,6 +139,7 @@ def gradcheck(module: Module, x: np.ndarray, *, h: float = DEFAULT_H, tol: float
     params = list(module.named_parameters())
     saved = [(p, p.data, p.grad) for _, p in params]
     gens = _generators(module)
+    buffers = _save_buffers(module)
     try:
         for _, p in params:
             p.data = np.array(p.data, dtype=np.float64)
@@ -141,20 +162,26 @@ def gradcheck(module: Module, x: np.ndarray, *, h: float = DEFAULT_H, tol: float
         result = GradcheckResult(tolerance=tol)
         targets = ([("input", x, dx)] if check_input else []) + \
                   [(name, p.data, analytic[name]) for name, p in params]
+        pairs = []
         for name, array, grad in targets:
             coords = _coords(array.shape, max_coords, rng)
             num = numeric_gradient(f, array, coords, h)
             sel = tuple(np.array(c) for c in zip(*coords)) if coords else ()
             a = np.asarray(grad, dtype=np.float64)
-            if a.shape != array.shape:
+            pairs.append((name, None if a.shape != array.shape else (a[sel], num[sel]), coords))
+        scale = max([float(np.abs(np.concatenate([p[1][0].ravel(), p[1][1].ravel()])).max())
+                     for p in pairs if p[1] is not None and p[2]] or [0.0])
+        for name, pair, coords in pairs:
+            if pair is None:
                 result.errors[name] = float("inf")
             else:
-                result.errors[name] = relative_error(a[sel], num[sel]) if coords else 0.0
+                result.errors[name] = relative_error(*pair, scale=scale) if coords else 0.0
             result.coords_checked[name] = len(coords)
         return result
     finally:
         for p, data, grad in saved:
             p.data, p.grad = data, grad
+        _restore_buffers(module, buffers)
 
 
 def gradcheck_loss(loss, prediction: np.ndarray, target, *, h: float = DEFAULT_H,

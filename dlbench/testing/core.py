@@ -9,6 +9,8 @@ collected in :data:`CHECKS`.
 
 from __future__ import annotations
 
+import inspect
+
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -85,7 +87,7 @@ def example_input(example: dict, default_shape, default_range, seed=0) -> np.nda
     return np.random.default_rng(seed).uniform(low, high, size=shape)
 
 
-def check_entry(entry: Entry, *, builtin: bool = False) -> list[CheckResult]:
+def check_entry(entry: Entry, *, builtin: bool = False, registry=None) -> list[CheckResult]:
     """All checks for one registered item, plus a metadata warning where fields are missing.
 
     Missing metadata fails a built-in and only warns for a third-party plugin.
@@ -101,4 +103,6 @@ def check_entry(entry: Entry, *, builtin: bool = False) -> list[CheckResult]:
     check = CHECKS.get(entry.kind)
     if check is None:
         return results
+    if registry is not None and "registry" in inspect.signature(check).parameters:
+        return results + check(entry, registry=registry)
     return results + check(entry)

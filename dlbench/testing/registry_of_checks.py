@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..arch.check import check_architecture
 from ..plugin_registry import Entry
 from .core import CheckResult
+from .datasets import check_dataset, check_task
 from .initializers import check_initializer
 from .modules import check_loss, check_module
 from .optimizers import check_optimizer
@@ -16,6 +18,8 @@ from .regularizers import check_regularizer
 from .schedulers import check_scheduler
 
 CHECKS: dict[str, Callable[[Entry], list[CheckResult]]] = {
+    "dataset": check_dataset,
+    "task": check_task,
     "activation": check_module,
     "layer": lambda e: check_module(e, default_shape=(4, 5), default_range=(-1.0, 1.0)),
     "loss": check_loss,
@@ -23,4 +27,5 @@ CHECKS: dict[str, Callable[[Entry], list[CheckResult]]] = {
     "initializer": check_initializer,
     "regularizer": check_regularizer,
     "scheduler": check_scheduler,
+    "architecture": check_architecture,
 }

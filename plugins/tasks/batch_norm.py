@@ -63,7 +63,8 @@ class BatchNormTask(Task):
         for i, scale in enumerate(config.scale_grid, start=1):
             regs = []
             if config.regularizer not in ("", "none"):
-                regs.append(observer.create("regularizer", config.regularizer, rng=child_rng(rng)))
+                regs.append(observer.create("regularizer", config.regularizer, rng=child_rng(rng),
+                                           context={"num_classes": data.num_classes}))
             _, history = fit_mlp(
                 observer, subset, hidden=config.hidden, activation=config.activation,
                 initializer=f"normal(std={scale!r})", optimizer=config.optimizer,

@@ -59,7 +59,8 @@ class Overfitting(Task):
         data = observer.dataset(config.dataset)
         regs = []
         if config.regularizer not in ("", "none"):
-            regs.append(observer.create("regularizer", config.regularizer, rng=child_rng(rng)))
+            regs.append(observer.create("regularizer", config.regularizer, rng=child_rng(rng),
+                                           context={"num_classes": data.num_classes}))
         per_epoch = max(1, math.ceil(len(data.y_train) / config.batch_size))
         _, history = fit_mlp(observer, data, hidden=config.hidden, activation=config.activation,
                              initializer=config.initializer, optimizer=config.optimizer,

@@ -85,3 +85,27 @@ def test_gradcheck_function_for_a_penalty():
     assert result.passed
     bad = gradcheck_function(lambda: 0.5 * float(np.sum(w * w)), {"w": w}, {"w": 2 * w})
     assert not bad.passed
+
+
+def test_zero_true_gradient_is_not_a_false_alarm_and_buffers_are_restored():
+    """A bias right before batch norm has an exactly-zero gradient in training mode; the
+    numeric one is round-off. The check must pass and leave running statistics alone."""
+    from dlbench.nn import BatchNorm1d, Sequential
+
+    net = Sequential(Dense(5, 4, rng=0), BatchNorm1d(4)).train()
+    before = net[1].running_mean.copy()
+    result = gradcheck(net, X)
+    assert result.passed, result
+    np.testing.assert_array_equal(net[1].running_mean, before)
+
+
+def test_a_nonzero_gradient_where_zero_is_true_is_still_caught():
+    from dlbench.nn import BatchNorm1d, Sequential
+
+    class LeakyBias(Dense):
+        def backward(self, dy):
+            self.bias.grad += 0.5  # the true gradient is zero before batch norm
+            return super().backward(dy)
+
+    result = gradcheck(Sequential(LeakyBias(5, 4, rng=0), BatchNorm1d(4)).train(), X)
+    assert "0.bias" in result.failing()
