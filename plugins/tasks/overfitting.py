@@ -47,8 +47,10 @@ class Overfitting(Task):
         "quick": Preset(choices={"regularizer": ["none", "l2(weight_decay=0.1)", "dropout(p=0.2)",
                                                  "early-stopping(patience=20)"]},
                         seeds=3, budget_s=45,
-                        note="book's design on digits: 300 training images, 64-[100]x6-10 ReLU He, "
-                             "201 epochs; see README for the calibration of the effect"),
+                        note="the book's design on digits: 300 training images, 64-[100]x6-10 "
+                             "ReLU He, SGD 0.01, 201 epochs. Digits is easier than MNIST, so the "
+                             "gap is smaller (~0.085 without regularization); L2 and dropout "
+                             "narrow it to ~0.05, mostly by lowering training accuracy"),
         "book": Preset(config={"dataset": "mnist(n_train=300)", "dataset_fallback": "digits(n_train=300)"},
                        choices={"regularizer": ["none", "l2(weight_decay=0.1)", "dropout(p=0.2)"]}),
         "test": Preset(config={"hidden": [32, 32], "epochs": 5, "dataset": "digits(n_train=100)"},

@@ -1,0 +1,87 @@
+"""How fast the runner and the store are: measured, never asserted in tests.
+
+Three numbers the tasks issue asks for, each from a fresh process and a fresh database so
+nothing is reused: the wall time and peak memory of the standard suite (``dlbench run``),
+the wall time of ``dlbench run convergence --optimizer sgd,adam --seeds 2``, and how many
+metric points per second the store writes in batches. ``dlbench perf --runner`` prints
+them; ``python -m dlbench.bench.timing`` does too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def time_command(args: list[str], workdir: Path) -> dict:
+    """Run ``python -m dlbench ARGS`` in ``workdir``; wall seconds and the child's peak RSS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "dlbench", *args], cwd=workdir,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"command": "dlbench " + " ".join(args), "seconds": round(seconds, 2),
+            "peak_mib": round(max(peak_kib, before) / 1024, 1), "exit": proc.returncode,
+            "stderr_tail": proc.stderr.strip().splitlines()[-3:] if proc.returncode else []}
+
+
+def store_throughput(points: int = 200_000, batch: int = 20_000) -> dict:
+    """Metric points per second written through ``ResultStore.log_metrics`` in batches."""
+    from ..storage import ResultStore
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = ResultStore(f"sqlite:///{Path(tmp) / 'speed.db'}")
+        run_id = store.create_run(task="timing", config={}, config_hash="0" * 64)
+        values = np.random.default_rng(0).standard_normal(points)
+        rows = [("loss", i, float(v)) for i, v in enumerate(values)]
+        start = time.perf_counter()
+        for i in range(0, points, batch):
+            store.log_metrics(run_id, rows[i:i + batch])
+        seconds = time.perf_counter() - start
+        store.close()
+    return {"points": points, "batch": batch, "seconds": round(seconds, 3),
+            "points_per_second": round(points / seconds)}
+
+
+def measure(include_suite: bool = True) -> dict:
+    """All runner measurements, each in a fresh temporary folder (default database)."""
+    out = {"cpu_count": os.cpu_count()}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        out["convergence_sgd_adam_2_seeds"] = time_command(
+            ["run", "convergence", "--optimizer", "sgd,adam", "--seeds", "2", "-q"], work)
+    if include_suite:
+        with tempfile.TemporaryDirectory() as tmp:
+            out["standard_suite"] = time_command(["run", "-q"], Path(tmp))
+    out["store"] = store_throughput()
+    return out
+
+
+def report(result: dict) -> str:
+    lines = []
+    for key, label, limit in (("standard_suite", "standard suite (dlbench run)", "< 180 s, < 1024 MiB"),
+                              ("convergence_sgd_adam_2_seeds",
+                               "dlbench run convergence --optimizer sgd,adam --seeds 2", "< 30 s")):
+        if key in result:
+            r = result[key]
+            status = "" if r["exit"] == 0 else f"  EXIT {r['exit']} {r['stderr_tail']}"
+            lines.append(f"{label:58s} {r['seconds']:7.1f} s  peak {r['peak_mib']:6.1f} MiB  "
+                         f"(target {limit}){status}")
+    s = result["store"]
+    lines.append(f"{'metric points stored per second (batches of ' + str(s['batch']) + ')':58s} "
+                 f"{s['points_per_second']:>9,d}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    res = measure(include_suite="--no-suite" not in sys.argv)
+    print(json.dumps(res, indent=2) if "--json" in sys.argv else report(res))
