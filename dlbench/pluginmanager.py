@@ -52,6 +52,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "dlbench.plugins.datasets",
     "dlbench.plugins.tasks",
     "dlbench.plugins.cnn",
+    "dlbench.plugins.architectures",
     "dlbench.plugins.regularizers",
     "dlbench.plugins.quizbank",
 )

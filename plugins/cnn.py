@@ -4,7 +4,7 @@ images are NCHW. ``flatten``, ``batchnorm2d`` and ``dropout`` live in ``layers``
 """
 
 from dlbench import hookimpl
-from dlbench.nn.blocks import BasicBlock, Bottleneck, Inception, SqueezeExcitation
+from dlbench.nn.blocks import BasicBlock, BasicConv2d, Bottleneck, Inception, SqueezeExcitation
 from dlbench.nn.conv import Conv2d
 from dlbench.nn.lrn import LocalResponseNorm
 from dlbench.nn.pooling import AdaptiveAvgPool2d, AvgPool2d, GlobalAvgPool2d, MaxPool2d
@@ -86,6 +86,17 @@ def register_layers(register):
 
 
 def register_blocks(register):
+    register(
+        "basic-conv2d", BasicConv2d,
+        summary={"en": "conv → batch norm → ReLU in one module (GoogLeNet's BasicConv2d)",
+                 "ja": "畳み込み → バッチ正規化 → ReLU をまとめたモジュール (GoogLeNet の BasicConv2d)"},
+        formula="y = ReLU(BN(conv(x))), conv without bias;  batch_norm=False: y = ReLU(conv(x) + b)",
+        reference="torchvision.models.googlenet.BasicConv2d; Ioffe & Szegedy, arXiv:1502.03167",
+        convention="torchvision: in_channels, out_channels, kernel_size, stride, padding; "
+                   "BN eps=1e-3 as torchvision's GoogLeNet",
+        example={"kwargs": {"in_channels": 2, "out_channels": 3, "kernel_size": 3, "padding": 1,
+                            "rng": 0}, "input_shape": [3, 2, 4, 4]},
+    )
     register(
         "inception", Inception,
         summary={"en": "GoogLeNet's inception module: 1×1 | 1×1→3×3 | 1×1→3×3 | pool→1×1, "

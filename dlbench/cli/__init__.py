@@ -23,6 +23,8 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "info": "dlbench.cli.catalog:info_cmd",
     "check": "dlbench.cli.check:check_cmd",
     "results": "dlbench.cli.results:results",
+    "arch": "dlbench.cli.arch:arch",
+    "perf": "dlbench.cli.perf:perf_cmd",
     "run": "dlbench.cli.run:run_cmd",
     "leaderboard": "dlbench.cli.leaderboard:leaderboard_cmd",
     "quiz": "dlbench.cli.quiz:quiz",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..arch.check import check_architecture
 from ..plugin_registry import Entry
 from .core import CheckResult
 from .datasets import check_dataset, check_task
@@ -26,4 +27,5 @@ CHECKS: dict[str, Callable[[Entry], list[CheckResult]]] = {
     "initializer": check_initializer,
     "regularizer": check_regularizer,
     "scheduler": check_scheduler,
+    "architecture": check_architecture,
 }

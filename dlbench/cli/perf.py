@@ -1,0 +1,37 @@
+"""``dlbench perf``: the engine's speed on two standard cases, next to PyTorch CPU."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import check_range
+from .context import pass_app
+from .output import echo_json, format_table
+
+
+@click.command("perf")
+@click.option("--repeats", default=20, show_default=True, help="Timed calls per case (median).")
+@click.option("--warmup", default=3, show_default=True, help="Untimed calls first.")
+@click.option("--no-torch", is_flag=True, help="Skip PyTorch even if it is installed.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def perf_cmd(app, repeats, warmup, no_torch, as_json):
+    """Time a training step of the MLP 784-100×4-10 (batch 128) and forward + backward of a
+    conv layer (16→32, 3×3, 100×16×28×28), on dlbench and, when it imports, PyTorch CPU
+    with the same number of threads. Medians in milliseconds; ratio = dlbench / torch."""
+    from ..bench.perf import measure
+
+    check_range("repeats", repeats, low=1)
+    check_range("warmup", warmup, low=0)
+    result = measure(repeats, warmup, use_torch=not no_torch, registry=app.registry)
+    if as_json:
+        echo_json(result)
+        return
+    rows = [(c["name"], f"{c['dlbench_ms']:.2f}",
+             "" if c["torch_ms"] is None else f"{c['torch_ms']:.2f}",
+             "" if c["ratio"] is None else f"{c['ratio']:.2f}×", c["description"])
+            for c in result["cases"]]
+    click.echo(format_table(rows, ("case", "dlbench ms", "torch ms", "ratio", "what")))
+    torch_note = f"torch {result['torch']}" if result["torch"] else "torch not installed"
+    click.echo(f"numpy {result['numpy']}, {torch_note}, {result['threads'] or '?'} BLAS "
+               f"thread(s); median of {repeats} after {warmup} warm-up calls")
