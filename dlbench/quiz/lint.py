@@ -260,3 +260,21 @@ def _coverage(bank: Bank, minimum: int, add) -> None:
         if n < minimum:
             add(Problem("topics.toml", f"topics.{t}", f"has {n} question(s); at least "
                         f"{minimum} required (--min-per-topic)"))
+
+
+def check_quiz_bank(entry) -> list:
+    """``dlbench check quiz-bank``: lint a registered bank, quickly (exercises are not run:
+    ``dlbench quiz lint`` does that)."""
+    from ..testing.core import CheckResult
+
+    folder = Path(entry.obj)
+    if not folder.is_dir():
+        return [CheckResult(entry.kind, entry.name, "bank", "fail", f"folder not found: {folder}")]
+    from importlib.resources import files
+
+    shipped = [("course", Path(str(files("dlbench.quizzes"))))]  # the common topic vocabulary
+    report = lint([(entry.name, folder)], context=shipped, run_exercises=False, seeds=3)
+    errors = report.errors()
+    detail = (f"{len(report.bank.questions)} questions" if not errors else
+              f"{len(errors)} errors, first: {errors[0]}")
+    return [CheckResult(entry.kind, entry.name, "bank", "fail" if errors else "pass", detail)]

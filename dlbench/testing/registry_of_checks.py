@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from ..arch.check import check_architecture
 from ..plugin_registry import Entry
+from ..quiz.lint import check_quiz_bank
 from .core import CheckResult
 from .datasets import check_dataset, check_task
 from .initializers import check_initializer
@@ -28,4 +29,5 @@ CHECKS: dict[str, Callable[[Entry], list[CheckResult]]] = {
     "regularizer": check_regularizer,
     "scheduler": check_scheduler,
     "architecture": check_architecture,
+    "quiz-bank": check_quiz_bank,
 }

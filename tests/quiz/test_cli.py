@@ -142,3 +142,22 @@ def test_lint_passes_on_the_shipped_bank(invoke):
     result = invoke("quiz", "lint", "--strict")
     assert result.exit_code == 0, result.output
     assert ": 0 errors, 0 warnings" in result.output
+
+
+def test_a_plugin_registers_a_third_party_bank(invoke, mini_bank, tmp_path, progress):
+    plugin = tmp_path / "mybank.py"
+    plugin.write_text(
+        "from dlbench import hookimpl\n\n"
+        "@hookimpl\n"
+        "def register_quiz_banks(register):\n"
+        f"    register('mini', {str(mini_bank)!r}, summary={{'en': 'test bank', 'ja': 'テスト'}})\n")
+    listed = invoke("-p", plugin, "quiz", "list", "--json")
+    banks = {q["id"]: q["bank"] for q in listed.json()}
+    assert banks["t-epoch-numeric-002"] == "mini" and banks["bn-mc-001"] == "course"
+    only = invoke("-p", plugin, "quiz", "list", "--bank", "mini", "--json").json()
+    assert {q["bank"] for q in only} == {"mini"}
+    checked = invoke("-p", plugin, "check", "quiz-bank", "mini")
+    assert checked.exit_code == 0, checked.output
+    (mini_bank / "day1" / "broken-001.toml").write_text('schema = 1\nid = "broken-001"\n')
+    checked = invoke("-p", plugin, "check", "quiz-bank", "mini")
+    assert checked.exit_code == 1 and "broken-001.toml" in checked.output
