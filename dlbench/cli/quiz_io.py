@@ -55,7 +55,7 @@ def describe_due(store, learner, bank, lang) -> str:
 
 
 def show_question(shown, index: int | None = None, total: int | None = None) -> None:
-    q, lang = shown.question, shown.lang
+    q = shown.question
     head = f"[{index}/{total}] " if index else ""
     click.echo(f"\n{head}{q.id}  ({', '.join(q.topics)})")
     click.echo(shown.prompt)

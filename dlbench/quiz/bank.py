@@ -22,7 +22,8 @@ from pathlib import Path
 
 from ..errors import UsageError
 from .model import Misconception, Problem, Question, Section, Topic
-from .schema import ID_PATTERN, _Reader, parse_question
+from .reader import Reader as _Reader
+from .schema import ID_PATTERN, parse_question
 
 REGISTRY_FILES = ("topics.toml", "misconceptions.toml")
 SECTION_PATTERN = r"^day[12]\.s[1-5]$"
