@@ -110,6 +110,8 @@ def ask_question(session, question, index: int, total: int, app) -> int | None:
     lang = session.lang
     shown = session.present(question)
     show_question(shown, index, total)
+    if question.type == "implementation":
+        return ask_exercise(session, shown)
     hints = list(shown.hints)
     attempts, helped, retried, final = [], False, False, None
     start = time.perf_counter()
@@ -162,6 +164,41 @@ def ask_question(session, question, index: int, total: int, app) -> int | None:
                       f"[{rating.name}] next review {until(card.due, lang)}"))
     offer_runs(question, app, lang)
     return int(final.correct)
+
+
+def ask_exercise(session, shown) -> int | None:
+    """An implementation exercise in a session: the learner names their solution file."""
+    from ..quiz.exercises import run_exercise
+    from ..quiz.session import exercise_attempt
+
+    lang, q = session.lang, shown.question
+    click.echo(_t(lang, f"スタブ: dlbench quiz exercise {q.id} -o FILE",
+                  f"Stub: dlbench quiz exercise {q.id} -o FILE"))
+    try:
+        raw = click.prompt(_t(lang, "解答ファイルのパス(s でスキップ)",
+                              "Path of your solution file (s to skip)"), default="s",
+                           show_default=False)
+    except click.Abort:
+        raw = "q"
+    word = nfkc(raw).strip().casefold()
+    if word in SKIP_WORDS or word in QUIT_WORDS:
+        session.record(shown, [Attempt(raw, "skipped")], None)
+        return None if word in QUIT_WORDS else 0
+    if not os.path.isfile(raw.strip()):
+        click.echo(_t(lang, f"ファイルがありません: {raw.strip()}", f"No such file: {raw.strip()}"))
+        session.record(shown, [Attempt(raw, "skipped")], None)
+        return 0
+    result = run_exercise(q, raw.strip())
+    exercise_report(result, lang)
+    attempt, rating = exercise_attempt(result)
+    if session.store is not None:
+        card = session.store.record_review(session.learner, q, rating, attempts=[attempt],
+                                           given=raw.strip(), correct=result.passed,
+                                           helped=False, lang=lang)
+        click.echo(_t(lang, f"[{rating.name}] 次の復習: {until(card.due, lang)}",
+                      f"[{rating.name}] next review {until(card.due, lang)}"))
+    click.echo(shown.explanation)
+    return int(result.passed)
 
 
 def exercise_report(result, lang: str) -> None:

@@ -161,3 +161,14 @@ def test_a_plugin_registers_a_third_party_bank(invoke, mini_bank, tmp_path, prog
     (mini_bank / "day1" / "broken-001.toml").write_text('schema = 1\nid = "broken-001"\n')
     checked = invoke("-p", plugin, "check", "quiz-bank", "mini")
     assert checked.exit_code == 1 and "broken-001.toml" in checked.output
+
+
+def test_an_exercise_inside_a_session(invoke, progress):
+    from .conftest import SHIPPED
+
+    reference = SHIPPED / "exercises/l2-penalty-001/reference.py"
+    result = invoke("quiz", "--type", "implementation", "--topic", "reg.l2", "--progress-db",
+                    progress, "--lang", "en", input=f"{reference}\n")
+    assert result.exit_code == 0, result.output
+    assert "checks, passed" in result.output and result.output.rstrip().endswith("1/1 right.")
+    assert "[Good]" in result.output
