@@ -33,6 +33,14 @@ class Module:
         return self.__dict__.setdefault(kind, {})
 
     def __setattr__(self, name: str, value) -> None:
+        d = self.__dict__
+        if isinstance(value, np.ndarray):  # the hot path: caches set on every forward
+            for kind in ("_parameters", "_modules"):
+                registered = d.get(kind)
+                if registered and name in registered:
+                    del registered[name]
+            object.__setattr__(self, name, value)
+            return
         for kind in ("_parameters", "_modules"):
             self._store(kind).pop(name, None)
         if isinstance(value, Parameter):

