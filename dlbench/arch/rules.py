@@ -94,7 +94,7 @@ def adaptive_avgpool(flow, kw, label):
     c, h, w = image(flow, label)
     size = kw["output_size"]
     oh, ow = (size, size) if isinstance(size, int) else tuple(size)
-    rf = flow.rf
+    rf = None if (oh, ow) == (1, 1) else flow.rf  # one bin: every output sees everything
     if rf is not None:  # widest bin as the kernel, ⌊H/OH⌋ (at least 1) as the stride
         widest = [int((adaptive_bins(n, o) > 0).sum(axis=1).max()) for n, o in ((h, oh), (w, ow))]
         rf = tuple(rf[i] + (widest[i] - 1) * flow.jump[i] for i in range(2))

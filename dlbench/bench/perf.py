@@ -9,9 +9,9 @@ Two standard cases, both float32:
 
 Each case runs ``warmup`` untimed calls and then ``repeats`` timed ones; the median is
 reported (robust to the odd slow call). When ``torch`` imports, the same computation
-runs on PyTorch CPU with as many threads as numpy's BLAS uses, and the ratio
-dlbench / torch is given (below 1 means dlbench is faster). Speed is only ever
-measured, never asserted by a test.
+runs on PyTorch CPU with as many threads as numpy's BLAS uses, timed in rounds that
+alternate with dlbench's, and the ratio dlbench / torch is given (below 1 means dlbench
+is faster). Speed is only ever measured, never asserted by a test.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ MLP_SIZES = (784, 100, 100, 100, 100, 10)
 MLP_BATCH = 128
 CONV_SHAPE = (100, 16, 28, 28)  # N, C, H, W
 CONV_OUT, CONV_KERNEL, CONV_PADDING = 32, 3, 1
-PAUSE_SECONDS = 0.5
+PAUSE_SECONDS = 0.2  # before switching engines
+ROUNDS = 5  # alternations between the engines
 
 
 @dataclass
@@ -48,24 +49,41 @@ class CaseResult:
         return {**asdict(self), "ratio": self.ratio}
 
 
-def median_seconds(fn: Callable[[], object], repeats: int, warmup: int) -> float:
-    """Median wall time of ``fn()`` over ``repeats`` calls after ``warmup`` untimed ones."""
-    for _ in range(warmup):
-        fn()
+def call_seconds(fn: Callable[[], object], calls: int) -> list[float]:
+    """Wall time of each of ``calls`` calls of ``fn()``."""
     times = []
-    for _ in range(repeats):
+    for _ in range(calls):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return times
+
+
+def interleaved_medians(engines: dict[str, Callable[[], object]], repeats: int, warmup: int,
+                        rounds: int = ROUNDS) -> dict[str, float]:
+    """Median seconds per call of each engine's ``fn``, timed in alternating rounds.
+
+    Alternating (A, B, A, B...) exposes both engines to the same background load, so the
+    ratio stays meaningful on a busy machine; the pause before each switch lets the other
+    engine's worker threads, which spin for a while after a call, go to sleep.
+    """
+    for fn in engines.values():
+        for _ in range(warmup):
+            fn()
+    times: dict[str, list[float]] = {name: [] for name in engines}
+    per_round = max(1, -(-repeats // rounds))
+    while min(len(t) for t in times.values()) < repeats:
+        for name, fn in engines.items():
+            if len(engines) > 1:
+                time.sleep(PAUSE_SECONDS)
+            times[name] += call_seconds(fn, per_round)
+    return {name: statistics.median(t[:repeats]) for name, t in times.items()}
 
 
 def blas_threads() -> int | None:
     """Threads numpy's BLAS uses (threadpoolctl), or None if it cannot tell."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return None
+    from threadpoolctl import threadpool_info
+
     counts = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
     return max(counts) if counts else None
 
@@ -162,22 +180,23 @@ def torch_version() -> str | None:
 
 
 def measure(repeats: int = 20, warmup: int = 3, *, use_torch: bool = True, seed: int = 0,
-            registry=None) -> dict:
-    """Time every case; returns a JSON-friendly dict (``cases``, versions, threads)."""
-    threads = blas_threads()
-    version = torch_version() if use_torch else None
-    ours = dlbench_cases(np.random.default_rng(seed), registry)
-    times = {name: median_seconds(fn, repeats, warmup) for name, fn in ours.items()}
-    theirs = {}
-    if version:
-        # One engine at a time, with a pause between: both keep their worker threads
-        # spinning for a while after each call, and on few cores they would steal each
-        # other's time.
-        time.sleep(PAUSE_SECONDS)
-        theirs = {name: median_seconds(fn, repeats, warmup)
-                  for name, fn in torch_cases(np.random.default_rng(seed), threads).items()}
-    cases = [CaseResult(name, DESCRIPTIONS[name], 1e3 * t,
-                        1e3 * theirs[name] if name in theirs else None)
-             for name, t in times.items()]
+            threads: int | None = None, registry=None) -> dict:
+    """Time every case; returns a JSON-friendly dict (``cases``, versions, threads).
+
+    :param threads: BLAS (and torch) threads; default: what numpy's BLAS already uses.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=threads, user_api="blas"):
+        threads = blas_threads()
+        version = torch_version() if use_torch else None
+        ours = dlbench_cases(np.random.default_rng(seed), registry)
+        theirs = torch_cases(np.random.default_rng(seed), threads) if version else {}
+        cases = []
+        for name, fn in ours.items():
+            engines = {"dlbench": fn, **({"torch": theirs[name]} if name in theirs else {})}
+            medians = interleaved_medians(engines, repeats, warmup)
+            cases.append(CaseResult(name, DESCRIPTIONS[name], 1e3 * medians["dlbench"],
+                                    1e3 * medians["torch"] if "torch" in medians else None))
     return {"numpy": np.__version__, "torch": version, "threads": threads,
             "repeats": repeats, "warmup": warmup, "cases": [c.as_dict() for c in cases]}

@@ -12,10 +12,12 @@ from .output import echo_json, format_table
 @click.command("perf")
 @click.option("--repeats", default=20, show_default=True, help="Timed calls per case (median).")
 @click.option("--warmup", default=3, show_default=True, help="Untimed calls first.")
+@click.option("--threads", type=int, default=None,
+              help="BLAS and torch threads (default: numpy's BLAS setting).")
 @click.option("--no-torch", is_flag=True, help="Skip PyTorch even if it is installed.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def perf_cmd(app, repeats, warmup, no_torch, as_json):
+def perf_cmd(app, repeats, warmup, threads, no_torch, as_json):
     """Time a training step of the MLP 784-100×4-10 (batch 128) and forward + backward of a
     conv layer (16→32, 3×3, 100×16×28×28), on dlbench and, when it imports, PyTorch CPU
     with the same number of threads. Medians in milliseconds; ratio = dlbench / torch."""
@@ -23,7 +25,10 @@ def perf_cmd(app, repeats, warmup, no_torch, as_json):
 
     check_range("repeats", repeats, low=1)
     check_range("warmup", warmup, low=0)
-    result = measure(repeats, warmup, use_torch=not no_torch, registry=app.registry)
+    if threads is not None:
+        check_range("threads", threads, low=1)
+    result = measure(repeats, warmup, use_torch=not no_torch, threads=threads,
+                     registry=app.registry)
     if as_json:
         echo_json(result)
         return

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import HyperparameterError, check_range
-from .im2col import ShapeError, col2im, im2col, pad_cnhw, pair, unpad_nchw, window_output
+from .im2col import (ShapeError, col2im, im2col, pad_cnhw, pair, scratch, unpad_nchw,
+                     window_output)
 from .init import Initializer, init_weight_and_bias
 from .module import Module
 from .parameter import Parameter
@@ -73,8 +74,11 @@ class Conv2d(Module):
         g, f = self.groups, self.out_channels
         w = self.weight.data
         xp = pad_cnhw(x, self.padding)
-        cols = im2col(xp, self.kernel_size, self.stride, (oh, ow))   # (C·K·K, N·OH·OW)
-        y = np.matmul(w.reshape(g, f // g, -1), cols.reshape(g, -1, cols.shape[1]))
+        previous = self._cache[2] if self._cache is not None else None
+        cols = im2col(xp, self.kernel_size, self.stride, (oh, ow), previous)  # (C·K·K, N·OH·OW)
+        m = cols.shape[1]
+        y = scratch("conv-out", (g, f // g, m), np.result_type(w, cols))
+        np.matmul(w.reshape(g, f // g, -1), cols.reshape(g, -1, m), out=y)
         y = y.reshape(f, n, oh, ow)
         if self.bias is not None:
             y += self.bias.data.reshape(f, 1, 1, 1)
@@ -90,7 +94,8 @@ class Conv2d(Module):
         self.weight.grad += np.matmul(dy_t, cols_g.transpose(0, 2, 1)).reshape(w.shape)
         if self.bias is not None:
             self.bias.grad += dy_t.reshape(f, -1).sum(axis=1)
-        dcols = np.matmul(w.reshape(g, f // g, -1).transpose(0, 2, 1), dy_t)
+        dcols = scratch("conv-dcols", cols_g.shape, np.result_type(w, dy_t))
+        np.matmul(w.reshape(g, f // g, -1).transpose(0, 2, 1), dy_t, out=dcols)
         dxp = col2im(dcols.reshape(cols.shape), xp_shape, self.kernel_size, self.stride, out)
         return unpad_nchw(dxp, self.padding, x_shape[2:])
 

@@ -1,18 +1,19 @@
 """Output sizes, im2col and col2im: convolution as one matrix product.
 
 Layout. The columns are kept as ``(C, KH, KW, N, OH, OW)`` (reshaped to
-``(C·KH·KW, N·OH·OW)`` for the GEMM), not the book's ``(N·OH·OW, C·KH·KW)``: the copy
-that gathers them then moves whole rows of ``OW`` contiguous pixels at a time, and
-col2im adds contiguous ``(C, N, OH, OW)`` slabs. Both directions use numpy's stride
-tricks; the only Python loop is col2im's, over the ``KH·KW`` kernel offsets.
+``(C·KH·KW, N·OH·OW)`` for the GEMM), not the book's ``(N·OH·OW, C·KH·KW)``: gathering
+them then copies whole rows of ``OW`` pixels, and col2im adds contiguous
+``(C, N, OH, OW)`` slabs. Each kernel offset ``(i, j)`` is one strided view of the
+padded input (a basic slice with step = stride, no copy), so both directions loop over
+the ``KH·KW`` offsets only, never over pixels or batch items.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from ..errors import UsageError
 
@@ -81,29 +82,50 @@ def pad_cnhw(x: np.ndarray, pad: tuple[int, int], extra: tuple[int, int] = (0, 0
     return out
 
 
-def windows(xp: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
-            out: tuple[int, int]) -> np.ndarray:
-    """Read-only view ``(C, N, OH, OW, KH, KW)`` of every window of padded ``xp``
-    (C, N, Hp, Wp): no copy."""
-    view = sliding_window_view(xp, kernel, axis=(2, 3))
-    return view[:, :, : (out[0] - 1) * stride[0] + 1: stride[0],
-                : (out[1] - 1) * stride[1] + 1: stride[1]]
+_scratch = threading.local()
 
 
-def im2col(xp: np.ndarray, kernel, stride, out) -> np.ndarray:
-    """Columns ``(C·KH·KW, N·OH·OW)`` of padded ``xp`` (C, N, Hp, Wp): one copy."""
+def scratch(role: str, shape, dtype) -> np.ndarray:
+    """An uninitialised array for a temporary that dies within one call, reused across
+    calls and layers (one per role and thread, grown as needed). A fresh array of tens of
+    megabytes costs page faults on every call; reusing one costs nothing."""
+    pool = _scratch.__dict__
+    size = math.prod(shape)
+    buf = pool.get(role)
+    if buf is None or buf.size < size or buf.dtype != dtype:
+        buf = pool[role] = np.empty(size, dtype=dtype)
+    return buf[:size].reshape(shape)
+
+
+def im2col(xp: np.ndarray, kernel, stride, out, buffer: np.ndarray | None = None) -> np.ndarray:
+    """Columns ``(C·KH·KW, N·OH·OW)`` of padded ``xp`` (C, N, Hp, Wp).
+
+    One strided slice copy per kernel offset: about twice as fast as copying the 6-D
+    window view in one go (numpy's generic copy loop handles many short axes poorly).
+    ``buffer`` (the previous call's columns, if the shape and dtype still fit) is
+    overwritten instead of allocating anew."""
     c, n = xp.shape[:2]
-    cols = windows(xp, kernel, stride, out).transpose(0, 4, 5, 1, 2, 3)
-    return np.ascontiguousarray(cols).reshape(c * kernel[0] * kernel[1], n * out[0] * out[1])
+    (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out
+    shape = (c, kh, kw, n, oh, ow)
+    if buffer is not None and buffer.size == math.prod(shape) and buffer.dtype == xp.dtype:
+        cols = buffer.reshape(shape)
+    else:
+        cols = np.empty(shape, dtype=xp.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            cols[:, i, j] = xp[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw]
+    return cols.reshape(c * kh * kw, n * oh * ow)
 
 
 def col2im(dcols: np.ndarray, padded_shape, kernel, stride, out) -> np.ndarray:
-    """Adjoint of :func:`im2col`: sum ``dcols`` (C·KH·KW, N·OH·OW) back into a zero
-    array of ``padded_shape`` (C, N, Hp, Wp). Loops over the KH·KW offsets only."""
+    """Adjoint of :func:`im2col`: sum ``dcols`` (C·KH·KW, N·OH·OW) back into an array of
+    ``padded_shape`` (C, N, Hp, Wp). Loops over the KH·KW offsets only. The result is
+    scratch memory: copy what you keep (:func:`unpad_nchw` does)."""
     c, n = padded_shape[:2]
     (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out
     d = dcols.reshape(c, kh, kw, n, oh, ow)
-    dxp = np.zeros(padded_shape, dtype=dcols.dtype)
+    dxp = scratch("col2im", tuple(padded_shape), dcols.dtype)
+    dxp.fill(0)
     for i in range(kh):
         for j in range(kw):
             dxp[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw] += d[:, i, j]

@@ -80,16 +80,18 @@ def test_helpers():
 
 
 def test_perf_json_without_torch(invoke):
-    result = invoke("perf", "--repeats", "1", "--warmup", "0", "--no-torch", "--json")
+    result = invoke("perf", "--repeats", "1", "--warmup", "0", "--threads", "1", "--no-torch",
+                    "--json")
     assert result.exit_code == 0, result.output
     data = result.json()
     assert [c["name"] for c in data["cases"]] == ["mlp", "conv"]
     assert all(c["dlbench_ms"] > 0 and c["torch_ms"] is None and c["ratio"] is None
                for c in data["cases"])
-    assert data["torch"] is None
+    assert data["torch"] is None and data["threads"] == 1
 
 
 def test_perf_text_and_bad_repeats(invoke):
     result = invoke("perf", "--repeats", "1", "--warmup", "0", "--no-torch")
     assert result.exit_code == 0 and "torch not installed" in result.output
     assert invoke("perf", "--repeats", "0").exit_code == 2
+    assert invoke("perf", "--threads", "0").exit_code == 2
