@@ -83,7 +83,7 @@ class Conv2d(Module):
         if self.bias is not None:
             y += self.bias.data.reshape(f, 1, 1, 1)
         self._cache = (x.shape, xp.shape, cols, (oh, ow))
-        return np.ascontiguousarray(y.transpose(1, 0, 2, 3))
+        return y.transpose(1, 0, 2, 3).copy()  # always a copy: y is scratch memory
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
         x_shape, xp_shape, cols, out = self._cache

@@ -136,4 +136,4 @@ def unpad_nchw(dxp: np.ndarray, pad: tuple[int, int], size: tuple[int, int]) -> 
     """Gradient w.r.t. the unpadded input: crop (C, N, Hp, Wp) and return (N, C, H, W)."""
     ph, pw = pad
     crop = dxp[:, :, ph:ph + size[0], pw:pw + size[1]]
-    return np.ascontiguousarray(crop.transpose(1, 0, 2, 3))
+    return crop.transpose(1, 0, 2, 3).copy()  # always a copy: dxp may be scratch memory

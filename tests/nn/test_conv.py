@@ -84,6 +84,22 @@ def test_float32_in_float32_out_and_shapes():
     assert conv.weight.grad.dtype == np.float32
 
 
+@pytest.mark.parametrize("n", [1, 3])
+def test_results_never_alias_reused_scratch_memory(n):
+    """Temporaries are reused across calls and layers; what a layer returns must not be."""
+    rng = np.random.default_rng(0)
+    a, b = Conv2d(2, 3, 1, rng=0), Conv2d(2, 3, 1, rng=1)
+    x = rng.normal(size=(n, 2, 4, 4))
+    ya = a.forward(x)
+    kept = ya.copy()
+    b.forward(x)
+    np.testing.assert_array_equal(ya, kept)
+    dxa = a.backward(np.ones_like(ya))
+    kept = dxa.copy()
+    b.backward(np.full_like(ya, 2.0))
+    np.testing.assert_array_equal(dxa, kept)
+
+
 def test_weight_layout_fans_and_default_init():
     seen = {}
 
