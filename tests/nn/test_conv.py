@@ -38,6 +38,8 @@ CASES = [  # (N, C, H, W), F, kernel, stride, padding, groups
     ((3, 4, 6, 6), 6, 5, 1, 2, 2),
     ((1, 1, 11, 11), 2, 11, 4, 2, 1),
     ((2, 2, 5, 7), 1, 1, 3, 0, 1),
+    ((2, 3, 4, 5), 4, 1, 1, 0, 1),     # 1×1, stride 1: the columns are the input itself
+    ((1, 2, 3, 3), 2, 1, 1, 1, 1),     # 1×1 with padding
 ]
 
 
@@ -50,7 +52,7 @@ def test_conv_equals_the_loop_definition(x_shape, f, k, s, p, g):
     np.testing.assert_allclose(conv.forward(x), expected, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("x_shape, f, k, s, p, g", CASES[:4])
+@pytest.mark.parametrize("x_shape, f, k, s, p, g", CASES[:4] + CASES[-2:])
 @pytest.mark.parametrize("bias", [True, False])
 def test_conv_gradcheck(x_shape, f, k, s, p, g, bias):
     conv = Conv2d(x_shape[1], f, k, s, p, bias=bias, groups=g, rng=0)
