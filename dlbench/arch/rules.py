@@ -85,6 +85,9 @@ def pool2d(flow, kw, label):
     kernel = kw["kernel_size"]
     stride = kw.get("stride") or kernel
     ceil_mode = kw.get("ceil_mode", False)
+    if any(p > k // 2 for p, k in zip(pair(kw.get("padding", 0)), pair(kernel))):
+        raise ShapeError(f"{label}: padding {kw.get('padding')} must be at most half the kernel "
+                         f"size {kernel} (torch's rule)")
     _, out, note, detail = window(flow, kernel, stride, kw.get("padding", 0), ceil_mode, label)
     return LeafResult(out, note=note, detail=detail + (" ceil" if ceil_mode else ""))
 

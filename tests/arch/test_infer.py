@@ -79,6 +79,7 @@ def test_inception_concatenates_and_se_keeps_the_shape():
     (seq(conv(3, 8, 11, 4)), (3, 8, 8),
      r"0 \(conv2d\) 11×11/4: input 8×8 padded to 8×8 is smaller than the kernel 11×11"),
     (seq(conv(3, 8, 3, padding=-1)), (3, 8, 8), r"0 \(conv2d\): padding must be >= 0"),
+    (seq(maxpool(2, padding=2)), (3, 8, 8), r"0 \(maxpool2d\): padding 2 must be at most half"),
     (seq(conv(3, 8, 3), dense(AUTO, 2)), (3, 8, 8),
      r"1 \(dense\): expects a flat input \(D,\), got 8×6×6 \(a flatten layer is missing\)"),
     (seq(conv(3, 2, 3), flatten(), dense(100, 2)), (3, 8, 8),
