@@ -64,3 +64,29 @@ def render_series(store, runs: list[dict], fmt: str) -> str:
             steps, values = store.metric_series(r["id"], key)
             rows += [[r["id"], key, int(s), float(v)] for s, v in zip(steps, values)]
     return _render(header, rows, fmt)
+
+
+def render_table(header: list[str], rows: list[list], fmt: str) -> str:
+    """Any table as ``csv``, ``json`` (a list of objects) or ``markdown``."""
+    return _render(header, rows, fmt)
+
+
+def leaderboard_rows(entries, metric: str) -> tuple[list[str], list[list]]:
+    """Header and rows of a leaderboard (:func:`dlbench.bench.leaderboard.build` entries):
+    rank, preset, one column per choice kind, then the statistics over seeds."""
+    kinds = list(dict.fromkeys(k for e in entries for k in e.choices))
+    header = ["rank", "preset", *kinds, "metric", "n", "mean", "std", "ci95", "never",
+              "statuses", "run_ids", "grid", "code_versions"]
+    rows = []
+    for e in entries:
+        s = e.stats
+        rows.append([e.rank, e.preset, *[e.choices.get(k) for k in kinds], metric, s.get("n"),
+                     s.get("mean"), s.get("std"), s.get("ci95"), s.get("never", 0),
+                     ", ".join(f"{n} {k}" for k, n in e.statuses.items()),
+                     " ".join(str(i) for i in e.run_ids), e.grid_text(),
+                     " ".join(str(v) for v in sorted(e.code_versions, key=str))])
+    return header, rows
+
+
+def render_leaderboard(entries, metric: str, fmt: str) -> str:
+    return _render(*leaderboard_rows(entries, metric), fmt)

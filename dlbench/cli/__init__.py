@@ -28,6 +28,8 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "run": "dlbench.cli.run:run_cmd",
     "leaderboard": "dlbench.cli.leaderboard:leaderboard_cmd",
     "quiz": "dlbench.cli.quiz:quiz",
+    "plot": "dlbench.cli.plot:plot_cmd",
+    "report": "dlbench.cli.report:report_cmd",
 }
 
 

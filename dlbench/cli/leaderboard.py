@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import click
 
 from ..bench import leaderboard as lb
+from ..bench.export import render_leaderboard
 from .context import pass_app
-from .output import echo_json, format_table
+from .output import format_table, jsonable
 
 
 def _fmt(value) -> str:
@@ -17,13 +19,34 @@ def _fmt(value) -> str:
     return f"{value:.4g}"
 
 
+def _export(entries, task, metric, direction, fmt, out) -> None:
+    """JSON keeps the full entries (``--json``'s shape); CSV and Markdown one row each."""
+    if fmt == "json":
+        text = json.dumps(jsonable({"task": task, "metric": metric, "direction": direction,
+                                    "entries": [e.as_dict() for e in entries]}),
+                          indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    else:
+        text = render_leaderboard(entries, metric, fmt)
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        click.echo(f"wrote {len(entries)} entries to {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 @click.command("leaderboard")
 @click.argument("task")
 @click.option("--metric", default=None, help="Summary metric to rank by (default: the task's).")
 @click.option("--preset", default=None, help="Only runs of this preset.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (same as --format json).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]),
+              default="table", show_default=True,
+              help="table: sized to the terminal; csv / markdown: one row per entry.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to FILE instead of standard output (csv, json, markdown).")
 @pass_app
-def leaderboard_cmd(app, task, metric, preset, as_json):
+def leaderboard_cmd(app, task, metric, preset, as_json, fmt, out):
     """Rank the stored runs of TASK: one row per plugin choice, statistics over seeds
     (Student-t 95% interval), diverged entries last."""
     task_cls = app.registry.get("task", task)
@@ -33,9 +56,8 @@ def leaderboard_cmd(app, task, metric, preset, as_json):
         direction = "max" if metric.endswith(("acc", "accuracy")) else "min"
     runs = [r for r in app.store.list_runs(task=task) if preset in (None, r["preset"])]
     entries = lb.build(runs, metric, direction)
-    if as_json:
-        echo_json({"task": task, "metric": metric, "direction": direction,
-                   "entries": [e.as_dict() for e in entries]})
+    if as_json or fmt in ("json", "csv", "markdown"):
+        _export(entries, task, metric, direction, "json" if as_json else fmt, out)
         return
     if not entries:
         click.echo(f"no stored runs of {task}" + (f" with preset {preset}" if preset else "")
@@ -54,8 +76,11 @@ def leaderboard_cmd(app, task, metric, preset, as_json):
             status += f", {s['never']} never reached"
         rows.append((e.rank, e.label(), e.preset or "", s.get("n", 0), mean, ci, status, e.grid_text()))
     click.echo(f"{task}: {metric} ({'lower' if direction == 'min' else 'higher'} is better)")
-    click.echo(format_table(rows, ("#", "choices", "preset", "n", "mean ± std", "95% CI",
-                                   "runs", "grid"), shrink=7))
+    headers = ["#", "choices", "preset", "n", "mean ± std", "95% CI", "runs", "grid"]
+    if not any(r[-1] for r in rows):  # no search grid: drop the column, shrink the choices
+        headers, rows = headers[:-1], [r[:-1] for r in rows]
+    shrink = len(headers) - 1 if headers[-1] == "grid" else 1
+    click.echo(format_table(rows, headers, shrink=shrink))
     versions = {v for e in entries for v in e.code_versions}
     if len(versions) > 1:
         click.echo(f"note: runs from {len(versions)} code versions are mixed here "

@@ -83,9 +83,11 @@ def _summary_rows(outcomes, registry):
               help="Folder with MNIST-style IDX files (else $DLBENCH_DATA_DIR).")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcomes as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.option("--report", "make_report", is_flag=True,
+              help="Build the HTML report (dlbench report) after the runs.")
 @pass_app
 def run_cmd(app, task, preset, seeds, seed, settings, workers, force, dry_run, max_minutes,
-            data_dir, as_json, quiet, **kind_choices):
+            data_dir, as_json, quiet, make_report, **kind_choices):
     """Run TASK (or, with no TASK, the standard suite at its quick presets) and store
     every run. Identical finished runs (same config hash and code version) are reused."""
     from ..bench.executors import PluginContext, PoolExecutor, SerialExecutor
@@ -130,7 +132,7 @@ def run_cmd(app, task, preset, seeds, seed, settings, workers, force, dry_run, m
         for warning in runner.warnings:
             click.echo(f"warning: {warning}", err=True)
     progress.close()
-    _report(app, outcomes, as_json, interrupted, reg)
+    _report(app, outcomes, as_json, interrupted, reg, make_report)
 
 
 def _dry_run(app, plans, preset, force, as_json):
@@ -167,7 +169,7 @@ def _dry_run(app, plans, preset, force, as_json):
     click.echo(f"total: {sum(i['runs'] for i in out)} runs, ~{total_s:.0f} s")
 
 
-def _report(app, outcomes, as_json, interrupted, reg):
+def _report(app, outcomes, as_json, interrupted, reg, make_report=False):
     failed = [o for o in outcomes if o.status == "failed"]
     if as_json:
         echo_json([{"task": o.spec.task, "choices": o.spec.choices, "seed": o.spec.seed,
@@ -185,9 +187,15 @@ def _report(app, outcomes, as_json, interrupted, reg):
             click.echo(f"{len(skipped)} runs skipped by the time budget; rerun to continue "
                        "(finished runs are reused).", err=True)
         tasks = sorted({o.spec.task for o in outcomes})
-        if tasks:
-            db = "" if app.db_option is None else f" --db {app.db_option}"
-            click.echo(f"\nLeaderboards: " + "; ".join(f"dlbench{db} leaderboard {t}" for t in tasks))
+        if tasks and not make_report:
+            from .report import report_command_line
+
+            click.echo("\nReport (figures, leaderboards, every run's configuration): "
+                       + report_command_line(app))
+    if make_report and outcomes and not interrupted:
+        from .report import build_and_describe
+
+        build_and_describe(app, err=as_json)  # keep --json's standard output pure JSON
     if interrupted:
         click.echo("Interrupted: finished runs are stored; the current ones are marked "
                    "interrupted. Run the same command again to resume.", err=True)

@@ -1,0 +1,218 @@
+"""``dlbench report``: one self-contained HTML file from the results database.
+
+Per task: its figures (embedded as ``data:`` URIs), its leaderboard and the results of
+every run; then every run's configuration and environment. Figures link to their runs
+and runs link back to their figures. Nothing is loaded from the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from .figures import FIGURE_KINDS, FigureOptions, draw
+from .figures.curves import GENERIC_KEYS
+from .fonts import figure_language
+from .html import Markup, esc, figure, image_uri, link, page, pre, reference_html, run_links, tag
+from .i18n import check_lang, text
+from .selection import RunFilter, select
+from .tables import leaderboard_table, results_table
+
+#: figures of each task, in the report's order: (id suffix, kind, extra choice filter, smooth)
+TASK_FIGURES = {
+    "vanishing-gradients": [("gradient-norms", "gradient-norms", None, False)],
+    "weight-init": [("loss", "loss-curves", None, False)],
+    "convergence": [("loss", "loss-curves", None, True)],
+    "trajectories": [("paths", "optimizer-paths", None, False)],
+    "overfitting": [("accuracy", "accuracy-curves", None, False)],
+    "batch-norm": [("scales", "batch-norm-scales", None, False)],
+    "hyperparameter-search": [("trials", "search-trials", None, False)],
+    "architectures": [("cost", "cnn-accuracy", None, False),
+                      ("curves", "learning-curves", None, False)],
+}
+
+
+@dataclass
+class ReportInfo:
+    """What a report holds (for the command line's summary and for tests)."""
+
+    path: Path | None = None
+    tasks: list = field(default_factory=list)
+    figures: list = field(default_factory=list)  # (id, title)
+    tables: list = field(default_factory=list)  # (id, caption)
+    warnings: list = field(default_factory=list)
+    runs: int = 0
+    lang: str = "en"
+    figure_lang: str = "en"
+
+
+def figure_plan(task: str, runs: list[dict], store) -> list[tuple]:
+    """The figures a task's section shows: the table above, the activation histograms one
+    figure per activation, and any task's series through ``learning-curves``."""
+    if task == "vanishing-gradients":
+        acts = list(dict.fromkeys((r.get("choices") or {}).get("activation")
+                                  for r in sorted(runs, key=lambda r: r["id"])))
+        plan = [(f"histograms-{i + 1}", "activation-histograms", ("activation", a), False)
+                for i, a in enumerate(acts) if a is not None]
+        return plan + TASK_FIGURES[task]
+    if task in TASK_FIGURES:
+        return TASK_FIGURES[task]
+    shown = [r for r in runs if r["status"] in ("finished", "diverged")]
+    if any(k in store.get_run(r["id"])["metrics"] for r in shown[:3] for k in GENERIC_KEYS):
+        return [("curves", "learning-curves", None, False)]
+    return []
+
+
+def _global_warnings(runs: list[dict], lang: str) -> list[Markup]:
+    out = []
+    bad = [r for r in runs if r["status"] not in ("finished", "diverged")]
+    if bad:
+        out.append(Markup(f"{len(bad)} run(s) did not finish and are left out of the figures "
+                          f"and rankings (their errors are in the run list): ") + run_links(
+                              r["id"] for r in bad))
+    diverged = [r for r in runs if r["status"] == "diverged"]
+    if diverged:
+        out.append(Markup(f"{len(diverged)} run(s) diverged; figures show them up to their "
+                          "divergence and leaderboards rank them last: ")
+                   + run_links(r["id"] for r in diverged))
+    versions = sorted({str(r.get("code_version")) for r in runs})
+    if len(versions) > 1:
+        out.append(esc(f"runs from {len(versions)} code versions are mixed in this report "
+                       f"({'; '.join(versions)}); numbers may not be comparable across them."))
+    return out
+
+
+def _run_block(run: dict, full: dict, figure_ids: list[tuple[str, str]], lang: str) -> Markup:
+    choices = ", ".join(f"{k}={v}" for k, v in (run.get("choices") or {}).items())
+    head = f"run {run['id']} — {run['task']}" + (f" ({choices})" if choices else "") + \
+        f", {text('seed', lang)} {run.get('seed')}: {run['status']}"
+    facts = (f"{text('preset', lang)}: {run.get('preset')} · {text('code_version', lang)}: "
+             f"{run.get('code_version')} · started {run.get('started_at')} · "
+             f"{text('duration', lang)}: {run.get('duration_s') or 0:.2f}")
+    parts = [tag("h3", head), tag("p", facts)]
+    if run.get("error"):
+        parts.append(tag("p", f"{text('error', lang)} (step {run.get('error_step')}): "
+                              f"{run['error']}", class_="warning"))
+    if figure_ids:
+        parts.append(tag("p", [esc(text("figures_of_run", lang) + ": "),
+                               Markup(", ".join(link(i, t) for i, t in figure_ids))],
+                         class_="runs"))
+    summary = json.dumps(run["summary"], indent=1, sort_keys=True, default=str)
+    parts.append(tag("details", [tag("summary", text("summary", lang)), pre(summary)]))
+    parts.append(tag("details", [tag("summary", text("config", lang)),
+                                 pre(json.dumps(run.get("config"), indent=1, ensure_ascii=False,
+                                                default=str))]))
+    env = dict(full.get("environment") or {})
+    env["series"] = full.get("metrics")
+    env["artifacts"] = full.get("artifacts")
+    parts.append(tag("details", [tag("summary", text("environment", lang)),
+                                 pre(json.dumps(env, indent=1, ensure_ascii=False, default=str))]))
+    return tag("div", parts, id=f"run-{run['id']}", class_="run")
+
+
+def build_report(store, registry, *, task: str | None = None, lang: str = "en",
+                 figure_format: str = "png", band: str = "minmax",
+                 db_label: str | None = None) -> tuple[str, ReportInfo]:
+    """The report's HTML and what it contains. Never raises for missing or bad runs: the
+    report says what is missing instead."""
+    check_lang(lang)
+    language = figure_language(lang)
+    info = ReportInfo(lang=lang, figure_lang=language.lang)
+    all_runs = store.list_runs(task=task)
+    info.runs = len(all_runs)
+    tasks = sorted({r["task"] for r in all_runs}, key=lambda t: (_suite_order(registry, t), t))
+    info.tasks = tasks
+    warnings: list[Markup] = []
+    if language.note:
+        warnings.append(esc(language.note))
+    if not all_runs:
+        warnings.append(esc(text("no_runs_report", lang, what=f"task={task}" if task else
+                                 "any task")))
+    warnings += _global_warnings(all_runs, lang)
+    info.warnings = [str(w) for w in warnings]
+    sections, figures_of_run = [], {}
+    for name in tasks:
+        runs = [r for r in all_runs if r["task"] == name]
+        sections.append(_task_section(name, runs, store, registry, language, band,
+                                      figure_format, lang, info, figures_of_run))
+    run_blocks = [_run_block(r, store.get_run(r["id"]), figures_of_run.get(r["id"], []), lang)
+                  for r in sorted(all_runs, key=lambda r: (r["task"], r["id"]))]
+    title = text("report_title", lang) + (f" — {task}" if task else "")
+    when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    body = [tag("h1", title),
+            tag("p", text("generated", lang, when=when, db=db_label or store.url,
+                          version=__version__))]
+    if warnings:
+        body.append(tag("section", [tag("h2", text("warnings", lang))] +
+                        [tag("p", w, class_="warning") for w in warnings], id="warnings"))
+    body.append(_contents(info, lang))
+    body += sections
+    if run_blocks:
+        body.append(tag("section", [tag("h2", text("runs", lang))] + run_blocks, id="runs"))
+    return page(title, lang, body), info
+
+
+def _suite_order(registry, task: str) -> int:
+    try:
+        return int(getattr(registry.get("task", task), "suite_order", 100))
+    except Exception:  # a task whose plugin is not loaded goes last
+        return 1000
+
+
+def _contents(info: ReportInfo, lang: str) -> Markup:
+    figs = tag("ol", [tag("li", link(i, t)) for i, t in info.figures], class_="figures")
+    tabs = tag("ol", [tag("li", link(i, c)) for i, c in info.tables], class_="tables")
+    return tag("nav", [tag("h2", text("contents", lang)), tag("h3", text("figures", lang)), figs,
+                       tag("h3", text("tables", lang)), tabs], id="contents")
+
+
+def _task_section(name, runs, store, registry, language, band, figure_format, lang, info,
+                  figures_of_run) -> Markup:
+    parts = [tag("h2", name)]
+    try:
+        meta = registry.info("task", name)
+    except Exception:  # the task's plugin is not loaded here
+        meta = {}
+    summary, reference = meta.get("summary") or {}, meta.get("reference")
+    if summary:
+        parts.append(tag("p", summary.get(lang) or summary.get("en", "")))
+    if reference:
+        parts.append(tag("p", reference_html(reference), class_="reference"))
+    plan = figure_plan(name, runs, store)
+    if not plan:
+        parts.append(tag("p", text("no_figure", lang), class_="note"))
+    for suffix, kind_name, extra, smooth in plan:
+        filt = RunFilter(task=name, choices=((extra[0], (extra[1],)),) if extra else ())
+        selection = select(runs, filt)
+        options = FigureOptions(language=language, band=band, smooth=smooth)
+        result = draw(FIGURE_KINDS[kind_name], name, selection, store, options, registry)
+        fig_id = f"fig-{name}-{suffix}"
+        title = result.title + (f" — {extra[1]}" if extra else "")
+        image = image_uri(result.to_bytes(figure_format), figure_format)
+        result.figure.clear()  # free the memory of large figures as soon as they are encoded
+        parts.append(figure(fig_id, title, image, result.caption, result.notes, result.run_ids,
+                            text("runs_behind", lang)))
+        info.figures.append((fig_id, title))
+        for run_id in result.run_ids:
+            figures_of_run.setdefault(run_id, []).append((fig_id, title))
+    for table_id, html_table in (leaderboard_table(name, runs, registry, lang),
+                                 results_table(name, runs, lang)):
+        parts.append(html_table)
+        info.tables.append((table_id, f"{name}: " + ("leaderboard" if table_id.startswith(
+            "leaderboard") else "results")))
+    return tag("section", parts, id=f"task-{name}")
+
+
+def write_report(store, registry, out_dir, **kwargs) -> ReportInfo:
+    """Build the report and write ``OUT_DIR/report.html`` (``report-TASK.html`` for one
+    task); the folder is created when missing."""
+    html_text, info = build_report(store, registry, **kwargs)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    task = kwargs.get("task")
+    info.path = out / (f"report-{task}.html" if task else "report.html")
+    info.path.write_text(html_text, encoding="utf-8")
+    return info

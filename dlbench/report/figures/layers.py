@@ -1,0 +1,111 @@
+"""Layer-by-layer figures of ``vanishing-gradients``: the book's activation histograms
+(one panel per layer) and the weight-gradient norm against depth."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..series import common_edges, rebin
+from .base import (FigureContext, FigureResult, NothingToPlot, band_caption, band_legend,
+                   draw_band, finish, new_figure, run_ids_of, seed_band)
+
+TASK = "vanishing-gradients"
+STYLES = ("-", "--", ":", "-.")
+
+
+def group_label(group, mixed_presets: bool) -> str:
+    return group.label(only=("activation", "initializer"), with_preset=mixed_presets)
+
+
+def histogram_stats(store, runs: list[dict]):
+    """Per-layer counts averaged over seeds on shared bins.
+
+    :return: ``(edges (bins + 1,), mean (layers, bins), lo (layers, bins), hi (layers, bins))``;
+        lo/hi are the lowest and highest seed per bin (the band).
+    """
+    hists = [store.artifact(r["id"], "hist").astype(np.float64) for r in runs]
+    edges_each = [store.artifact(r["id"], "hist_edges").astype(np.float64) for r in runs]
+    edges = common_edges(edges_each)
+    moved = np.stack([np.stack([rebin(layer, e, edges) for layer in h])
+                      for h, e in zip(hists, edges_each)])  # (seeds, layers, bins)
+    return edges, moved.mean(axis=0), moved.min(axis=0), moved.max(axis=0)
+
+
+def activation_histograms(ctx: FigureContext) -> FigureResult:
+    """Rows: activation × initializer settings; columns: layers. Each panel shows the
+    mean count per bin over seeds (filled steps) and the lowest–highest seed (band)."""
+    opt = ctx.options
+    groups = [g for g in ctx.selection.groups(TASK)
+              if all("hist" in ctx.store.get_run(r["id"])["artifacts"] for r in g.runs[:1])]
+    title = opt.t("title_histograms")
+    if not groups:
+        raise NothingToPlot("no vanishing-gradients run with stored histograms")
+    stats = [histogram_stats(ctx.store, g.runs) for g in groups]
+    layers = max(s[1].shape[0] for s in stats)
+    fig, axes = new_figure(len(groups), layers, width=2.1 * layers + 0.6,
+                           height=1.8 * len(groups) + 0.9)
+    mixed = ctx.selection.mixed_presets()
+    for row, (group, (edges, mean, lo, hi)) in enumerate(zip(groups, stats)):
+        top = max(float(hi.max()), 1.0)
+        for col in range(layers):
+            ax = axes[row, col]
+            if col >= mean.shape[0]:
+                ax.set_axis_off()
+                continue
+            ax.stairs(mean[col], edges, fill=True, color="C0", alpha=0.8,
+                      gid=f"hist:{row}:{col}")
+            ax.stairs(hi[col], edges, baseline=lo[col], fill=True, color="C3", alpha=0.3,
+                      gid=f"hist:{row}:{col}:band")
+            ax.set_ylim(0, top * 1.05)
+            if row == 0:
+                ax.set_title(opt.t("layer_n", n=col + 1))
+            if row == len(groups) - 1:
+                ax.set_xlabel(opt.t("activation_value"))
+            if col == 0:
+                ax.set_ylabel(f"{group_label(group, mixed)}\n{opt.t('count')}", fontsize=8)
+            else:
+                ax.tick_params(labelleft=False)
+    fig.suptitle(title)
+    seeds = [len(g.runs) for g in groups]
+    caption = (f"{title}: one row per activation × initializer, one panel per layer (the "
+               f"book's weight_init_activation_histogram.py). Filled: mean count per bin over "
+               f"seeds ({', '.join(map(str, sorted(set(seeds))))} per row); "
+               f"red band: {'lowest to highest seed' if opt.band == 'minmax' else 'mean ± std'}"
+               f" per bin.")
+    return finish(ctx, "activation-histograms", fig, title, caption, run_ids_of(groups))
+
+
+def gradient_norms(ctx: FigureContext) -> FigureResult:
+    """‖∂L/∂W_l‖ against the layer index l (log scale): one line per setting."""
+    opt = ctx.options
+    groups = ctx.selection.groups(TASK)
+    if not groups:
+        raise NothingToPlot("no vanishing-gradients runs")
+    title = opt.t("title_grad_norms")
+    fig, axes = new_figure(width=8.4, height=4.4)
+    ax = axes[0, 0]
+    mixed = ctx.selection.mixed_presets()
+    notes = []
+    zero = False
+    # color per initializer, line style per activation: 12 settings stay distinguishable
+    inits = list(dict.fromkeys(g.choices.get("initializer") for g in groups))
+    acts = list(dict.fromkeys(g.choices.get("activation") for g in groups))
+    for i, g in enumerate(groups):
+        band = seed_band(ctx, g.runs, "grad_norm")
+        zero = zero or bool(np.any(band.mean <= 0))
+        style = STYLES[acts.index(g.choices.get("activation")) % len(STYLES)]
+        color = f"C{inits.index(g.choices.get('initializer')) % 10}"
+        draw_band(ax, band, label=group_label(g, mixed), marker="o", color=color,
+                  linestyle=style, gid=f"group:{i}")
+    ax.set_yscale("log")
+    ax.set_xlabel(opt.t("layer"))
+    ax.set_ylabel(opt.t("grad_norm"))
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    band_legend(ax, opt, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.set_title(title)
+    if zero:
+        notes.append("zero gradient norms (dead layers) cannot be drawn on the log scale")
+    caption = (f"{title}: the norm of each dense layer's weight gradient after one backward "
+               f"pass (layer 1 next to the input); a collapse towards layer 1 is the vanishing "
+               f"gradient. {band_caption(opt, [len(g.runs) for g in groups])}")
+    return finish(ctx, "gradient-norms", fig, title, caption, run_ids_of(groups), notes)

@@ -1,0 +1,116 @@
+"""Words of figures and reports in English and Japanese.
+
+``text(key, lang)`` returns the word in ``lang`` (``"en"`` or ``"ja"``), English when a
+key has no Japanese form. Figures ask for their language through
+:func:`dlbench.report.fonts.figure_language`, which falls back to English when no
+Japanese-capable font is installed.
+"""
+
+from __future__ import annotations
+
+from ..errors import UnknownNameError
+
+LANGS = ("en", "ja")
+
+TEXT: dict[str, dict[str, str]] = {
+    # figure labels
+    "iteration": {"en": "iteration", "ja": "反復回数"},
+    "epoch": {"en": "epoch", "ja": "エポック"},
+    "loss": {"en": "training loss", "ja": "訓練損失"},
+    "accuracy": {"en": "accuracy", "ja": "認識精度"},
+    "train": {"en": "train", "ja": "訓練"},
+    "val": {"en": "validation", "ja": "検証"},
+    "test": {"en": "test", "ja": "テスト"},
+    "layer": {"en": "layer", "ja": "層"},
+    "layer_n": {"en": "layer {n}", "ja": "{n} 層目"},
+    "activation_value": {"en": "activation value", "ja": "活性化の値"},
+    "count": {"en": "count", "ja": "度数"},
+    "grad_norm": {"en": "‖∂L/∂W‖ (weight-gradient norm)", "ja": "‖∂L/∂W‖(重みの勾配ノルム)"},
+    "weight_std": {"en": "standard deviation of the initial weights",
+                   "ja": "重みの初期値の標準偏差"},
+    "train_acc": {"en": "train accuracy", "ja": "訓練精度"},
+    "test_acc": {"en": "test accuracy", "ja": "テスト精度"},
+    "val_acc": {"en": "validation accuracy", "ja": "検証精度"},
+    "params": {"en": "parameters", "ja": "パラメータ数"},
+    "macs": {"en": "multiply-accumulates (MACs)", "ja": "積和演算数 (MACs)"},
+    "learning_rate": {"en": "learning rate", "ja": "学習率"},
+    "weight_decay": {"en": "weight decay", "ja": "荷重減衰"},
+    "band_minmax": {"en": "band: min–max over seeds", "ja": "帯: シード間の最小〜最大"},
+    "band_std": {"en": "band: mean ± std over seeds", "ja": "帯: シード間の平均 ± 標準偏差"},
+    "mean_over": {"en": "mean over {n} seeds", "ja": "{n} シードの平均"},
+    "smoothed": {"en": "smoothed (the book's smooth_curve)", "ja": "平滑化(本の smooth_curve)"},
+    "start": {"en": "start", "ja": "初期位置"},
+    "minimum": {"en": "minimum", "ja": "最小点"},
+    "contour_note": {"en": "contours of log(1 + f − f_min)", "ja": "log(1 + f − f_min) の等高線"},
+    "no_runs": {"en": "No runs to show", "ja": "表示する実行がありません"},
+    # figure titles
+    "title_histograms": {"en": "Activation histograms per layer", "ja": "層ごとの活性化の分布"},
+    "title_grad_norms": {"en": "Weight-gradient norm against depth", "ja": "層ごとの重みの勾配ノルム"},
+    "title_loss_optimizer": {"en": "Training loss per optimizer", "ja": "最適化手法ごとの訓練損失"},
+    "title_loss_init": {"en": "Training loss per weight initialization",
+                        "ja": "重みの初期値ごとの訓練損失"},
+    "title_paths": {"en": "Optimizer paths on 2-D test functions",
+                    "ja": "2 次元の試験関数上の最適化の軌跡"},
+    "title_accuracy": {"en": "Train and test accuracy per epoch",
+                       "ja": "エポックごとの訓練・テスト精度"},
+    "title_bn": {"en": "Accuracy against the initial weight scale, with and without batch norm",
+                 "ja": "重みの初期スケールと精度(Batch Norm あり・なし)"},
+    "title_trials": {"en": "Random search: validation accuracy of each trial",
+                     "ja": "ランダムサーチ: 試行ごとの検証精度"},
+    "title_cnn": {"en": "CNN test accuracy against parameters and MACs",
+                  "ja": "CNN のテスト精度とパラメータ数・積和演算数"},
+    "title_curves": {"en": "Learning curves ({task})", "ja": "学習曲線 ({task})"},
+    # report text
+    "report_title": {"en": "dlbench report", "ja": "dlbench レポート"},
+    "generated": {"en": "Generated {when} from {db} by dlbench {version}.",
+                  "ja": "{when} に {db} から dlbench {version} で生成。"},
+    "contents": {"en": "Contents", "ja": "目次"},
+    "figures": {"en": "Figures", "ja": "図"},
+    "tables": {"en": "Tables", "ja": "表"},
+    "warnings": {"en": "Warnings", "ja": "注意"},
+    "leaderboard": {"en": "Leaderboard", "ja": "ランキング"},
+    "results": {"en": "Results of every run", "ja": "全実行の結果"},
+    "runs": {"en": "Runs: configuration and environment",
+             "ja": "実行: 設定と環境"},
+    "runs_behind": {"en": "Runs behind this figure", "ja": "この図の元になった実行"},
+    "figures_of_run": {"en": "Figures using this run", "ja": "この実行を使う図"},
+    "ranked_by": {"en": "ranked by {metric} ({better} is better); band over seeds: "
+                        "Student-t 95% interval",
+                  "ja": "{metric} で順位付け({better}ほど良い)。95% 信頼区間は t 分布による"},
+    "lower": {"en": "lower", "ja": "低い"},
+    "higher": {"en": "higher", "ja": "高い"},
+    "no_runs_report": {"en": "No stored runs match: {what}. Run `dlbench run` first.",
+                       "ja": "条件に合う保存済みの実行がありません: {what}。先に `dlbench run` を実行してください。"},
+    "no_figure": {"en": "No figure for this task yet; its numbers are in the tables below.",
+                  "ja": "このタスクの図はまだありません。数値は下の表にあります。"},
+    "config": {"en": "configuration", "ja": "設定"},
+    "environment": {"en": "environment", "ja": "環境"},
+    "summary": {"en": "summary", "ja": "要約"},
+    "error": {"en": "error", "ja": "エラー"},
+    "status": {"en": "status", "ja": "状態"},
+    "seed": {"en": "seed", "ja": "シード"},
+    "choices": {"en": "choices", "ja": "選択"},
+    "task": {"en": "task", "ja": "タスク"},
+    "preset": {"en": "preset", "ja": "プリセット"},
+    "code_version": {"en": "code version", "ja": "コードのバージョン"},
+    "duration": {"en": "duration (s)", "ja": "所要時間 (秒)"},
+    "font_fallback": {
+        "en": "No Japanese-capable font is installed (looked for {fonts}); figure labels "
+              "are in English. Install one (e.g. Debian's fonts-noto-cjk or fonts-ipaexfont) "
+              "to get Japanese labels.",
+        "ja": "日本語フォントが見つからないため({fonts} を探しました)、図のラベルは英語です。"
+              "日本語のラベルにするには fonts-noto-cjk や fonts-ipaexfont などを入れてください。"},
+}
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise UnknownNameError("language", lang, LANGS)
+    return lang
+
+
+def text(key: str, lang: str = "en", **fmt) -> str:
+    """The word ``key`` in ``lang`` (English if it has no such form), formatted."""
+    forms = TEXT[key]
+    out = forms.get(lang) or forms["en"]
+    return out.format(**fmt) if fmt else out

@@ -1,0 +1,220 @@
+"""Which stored runs a figure or report shows, grouped by plugin choice, with the notes
+a reader needs (runs left out, diverged runs, mixed code versions).
+
+Pure functions over the run dicts of :meth:`ResultStore.list_runs`; the only store call
+is the listing itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..bench.choices import parse_choice
+from ..errors import UsageError
+
+#: statuses whose stored numbers are results (a diverged run is a result, not a failure)
+PLOTTED_STATUSES = ("finished", "diverged")
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    """What to select: every given criterion must hold.
+
+    :param choices: kind -> accepted values; a value matches the stored choice exactly
+        (``normal(std=0.01)``) or by plugin name (``normal`` matches every ``normal(...)``).
+    """
+
+    task: str | None = None
+    ids: tuple[int, ...] = ()
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    preset: str | None = None
+    seeds: tuple[int, ...] = ()
+
+    @classmethod
+    def parse(cls, *, task=None, ids=(), choices: Iterable[str] = (), preset=None, seeds=()):
+        """From command-line values; ``choices`` are ``"kind=name"`` strings (repeatable,
+        and ``kind=a,b`` accepts either)."""
+        wanted: dict[str, list[str]] = {}
+        for text in choices:
+            kind, sep, names = str(text).partition("=")
+            if not sep or not kind.strip() or not names.strip():
+                raise UsageError(f"--choice expects KIND=NAME (e.g. optimizer=adam), got {text!r}")
+            wanted.setdefault(kind.strip(), []).extend(
+                n.strip() for n in _split_top_level(names) if n.strip())
+        return cls(task=task, ids=tuple(int(i) for i in ids),
+                   choices=tuple((k, tuple(v)) for k, v in sorted(wanted.items())),
+                   preset=preset, seeds=tuple(int(s) for s in seeds))
+
+    def describe(self) -> str:
+        """``task=convergence, optimizer=adam, seed=0`` (or ``all runs``)."""
+        parts = [f"task={self.task}"] if self.task else []
+        if self.ids:
+            parts.append("run " + ",".join(map(str, self.ids)))
+        parts += [f"{k}={'|'.join(v)}" for k, v in self.choices]
+        if self.preset:
+            parts.append(f"preset={self.preset}")
+        if self.seeds:
+            parts.append("seed " + ",".join(map(str, self.seeds)))
+        return ", ".join(parts) or "all runs"
+
+    def accepts(self, run: dict) -> bool:
+        if self.task and run["task"] != self.task:
+            return False
+        if self.ids and run["id"] not in self.ids:
+            return False
+        if self.preset and run.get("preset") != self.preset:
+            return False
+        if self.seeds and run.get("seed") not in self.seeds:
+            return False
+        stored = run.get("choices") or {}
+        return all(kind in stored and any(_choice_matches(stored[kind], v) for v in values)
+                   for kind, values in self.choices)
+
+
+def _split_top_level(text: str) -> list[str]:
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out
+
+
+def _choice_matches(stored: str, wanted: str) -> bool:
+    if stored == wanted:
+        return True
+    try:
+        s, w = parse_choice(stored), parse_choice(wanted)
+    except UsageError:
+        return False
+    return s == w or (not w.kwargs and s.name == w.name)
+
+
+@dataclass
+class Group:
+    """Runs with the same task, preset and choices: the seeds of one setting."""
+
+    task: str
+    preset: str | None
+    choices: dict
+    runs: list = field(default_factory=list)
+
+    def label(self, *, with_preset: bool = False, only: Iterable[str] | None = None) -> str:
+        kinds = list(only) if only is not None else list(self.choices)
+        text = ", ".join(str(self.choices[k]) if only is not None else f"{k}={self.choices[k]}"
+                         for k in kinds if k in self.choices) or "(defaults)"
+        return f"{text} [{self.preset}]" if with_preset and self.preset else text
+
+    @property
+    def run_ids(self) -> list[int]:
+        return [r["id"] for r in self.runs]
+
+    @property
+    def seeds(self) -> list:
+        return [r.get("seed") for r in self.runs]
+
+
+@dataclass
+class Selection:
+    """The runs to show (finished or diverged), those left out, and notes about both."""
+
+    filter: RunFilter
+    runs: list = field(default_factory=list)
+    left_out: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.runs
+
+    @property
+    def run_ids(self) -> list[int]:
+        return [r["id"] for r in self.runs]
+
+    def groups(self, task: str | None = None) -> list[Group]:
+        """Runs grouped by (task, preset, choices), in order of first appearance (oldest
+        first), each group's runs ordered by seed."""
+        out: dict[str, Group] = {}
+        for run in sorted(self.runs, key=lambda r: r["id"]):
+            if task and run["task"] != task:
+                continue
+            key = json.dumps([run["task"], run.get("preset"), run.get("choices") or {}],
+                             sort_keys=True)
+            group = out.setdefault(key, Group(run["task"], run.get("preset"),
+                                              dict(run.get("choices") or {})))
+            group.runs.append(run)
+        for g in out.values():
+            g.runs.sort(key=lambda r: (r.get("seed") is None, r.get("seed") or 0, r["id"]))
+        return list(out.values())
+
+    def mixed_presets(self) -> bool:
+        return len({r.get("preset") for r in self.runs}) > 1
+
+    def tasks(self) -> list[str]:
+        return sorted({r["task"] for r in self.runs})
+
+
+def select(runs: list[dict], filt: RunFilter) -> Selection:
+    """Apply ``filt`` to ``runs`` and write the notes: none matched, runs left out
+    (failed, interrupted, running), diverged runs shown, mixed code versions."""
+    matched, hidden = _newest_of_each(r for r in runs if filt.accepts(r))
+    sel = Selection(filt, [r for r in matched if r["status"] in PLOTTED_STATUSES],
+                    [r for r in matched if r["status"] not in PLOTTED_STATUSES])
+    if filt.ids:
+        missing = sorted(set(filt.ids) - {r["id"] for r in runs})
+        if missing:
+            sel.notes.append(f"no stored run with id {', '.join(map(str, missing))}")
+    if not matched:
+        sel.notes.insert(0, f"no stored run matches {filt.describe()}")
+    elif not sel.runs:
+        sel.notes.insert(0, f"none of the {len(matched)} matching runs finished "
+                            f"({_status_counts(matched)}); nothing to plot")
+    if sel.left_out and sel.runs:
+        ids = ", ".join(str(r["id"]) for r in sel.left_out)
+        sel.notes.append(f"left out {len(sel.left_out)} run(s) that did not finish "
+                         f"({_status_counts(sel.left_out)}): run {ids}")
+    if hidden:
+        sel.notes.append(f"{len(hidden)} older run(s) of the same configuration and code version "
+                         f"hidden (reruns with --force): run {', '.join(str(i) for i in hidden)}")
+    diverged = [r for r in sel.runs if r["status"] == "diverged"]
+    if diverged:
+        sel.notes.append(f"{len(diverged)} diverged run(s) shown up to their divergence: run "
+                         + ", ".join(str(r["id"]) for r in diverged))
+    versions = sorted({str(r.get("code_version")) for r in sel.runs})
+    if len(versions) > 1:
+        sel.notes.append(f"runs from {len(versions)} code versions are mixed: "
+                         + "; ".join(versions))
+    return sel
+
+
+def _newest_of_each(runs) -> tuple[list[dict], list[int]]:
+    """Keep the newest run of each (config hash, code version): a rerun with ``--force``
+    replaces its older copy instead of counting as one more seed. Runs without a hash
+    are all kept."""
+    kept, hidden, seen = [], [], set()
+    for run in sorted(runs, key=lambda r: -r["id"]):
+        key = (run.get("config_hash"), run.get("code_version"))
+        if run.get("config_hash") and key in seen:
+            hidden.append(run["id"])
+            continue
+        seen.add(key)
+        kept.append(run)
+    return kept, sorted(hidden)
+
+
+def select_from_store(store, filt: RunFilter) -> Selection:
+    return select(store.list_runs(task=filt.task), filt)
+
+
+def _status_counts(runs: list[dict]) -> str:
+    counts: dict[str, int] = {}
+    for r in runs:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    return ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))

@@ -1,0 +1,85 @@
+"""The report's tables: a leaderboard and the results of every run, per task.
+
+Rows hold :class:`~dlbench.report.html.Markup` links to the runs, so a reader goes from a
+number to the configuration that produced it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..bench import leaderboard as lb
+from .html import esc, link, run_links, table
+from .i18n import text
+
+
+def primary_metric(registry, task: str, runs: list[dict]) -> tuple[str, str]:
+    """``(metric, "min" | "max")`` of a task: its declared primary metric, or (for a task
+    whose plugin is not loaded) ``test_acc`` / the first summary key."""
+    try:
+        return tuple(registry.get("task", task).primary_metric)
+    except Exception:  # the task's plugin is not installed here: rank by what was stored
+        keys = sorted({k for r in runs for k in r["summary"]})
+        if "test_acc" in keys:
+            return "test_acc", "max"
+        return (keys[0], "max" if keys[0].endswith("acc") else "min") if keys else ("", "min")
+
+
+def _num(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "∞" if value > 0 else "−∞"
+        return f"{value:.4g}"
+    return str(value)
+
+
+def leaderboard_table(task: str, runs: list[dict], registry, lang: str) -> tuple[str, object]:
+    """``(table_id, html)`` of the task's leaderboard, built with
+    :func:`dlbench.bench.leaderboard.build` (the same ranking as ``dlbench leaderboard``)."""
+    metric, direction = primary_metric(registry, task, runs)
+    entries = lb.build(runs, metric, direction)
+    mixed = len({e.preset for e in entries}) > 1
+    headers = ["#", text("choices", lang), *([text("preset", lang)] if mixed else []), "n",
+               f"{metric}: mean ± std", "95% CI", text("status", lang), "runs", "grid"]
+    rows = []
+    for e in entries:
+        s = e.stats
+        n = s.get("n", 0)
+        mean = _num(s.get("mean")) + (f" ± {_num(s.get('std'))}" if n > 1 else "")
+        statuses = ", ".join(f"{k} {v}" for k, v in e.statuses.items())
+        if s.get("never"):
+            statuses += f", {s['never']} never reached"
+        rows.append([e.rank, e.label(), *([e.preset or ""] if mixed else []), n, mean,
+                     f"±{_num(s.get('ci95'))}" if n > 1 else "–", statuses,
+                     run_links(e.run_ids), e.grid_text()])
+    better = text("lower" if direction == "min" else "higher", lang)
+    caption = f"{text('leaderboard', lang)} — {task}: " + text("ranked_by", lang, metric=metric,
+                                                                better=better)
+    numeric = [True, False, *([False] if mixed else []), True, True, True, False, False, False]
+    table_id = f"leaderboard-{task}"
+    return table_id, table(table_id, caption, headers, rows, numeric=numeric)
+
+
+def results_table(task: str, runs: list[dict], lang: str) -> tuple[str, object]:
+    """``(table_id, html)``: one row per run (link, choices, seed, status, summary)."""
+    kinds = list(dict.fromkeys(k for r in runs for k in (r.get("choices") or {})))
+    keys = sorted({k for r in runs for k in r["summary"]})
+    mixed_presets = len({r.get("preset") for r in runs}) > 1
+    headers = ["run", *kinds, *([text("preset", lang)] if mixed_presets else []),
+               text("seed", lang), text("status", lang), *keys, text("duration", lang)]
+    rows = []
+    for r in sorted(runs, key=lambda r: r["id"]):
+        choices = r.get("choices") or {}
+        rows.append([link(f"run-{r['id']}", str(r["id"])), *[choices.get(k, "") for k in kinds],
+                     *([r.get("preset") or ""] if mixed_presets else []), r.get("seed"),
+                     esc(r["status"]), *[_num(r["summary"].get(k)) for k in keys],
+                     _num(r.get("duration_s"))])
+    numeric = [True, *[False] * len(kinds), *([False] if mixed_presets else []), True, False,
+               *[True] * len(keys), True]
+    table_id = f"results-{task}"
+    caption = f"{text('results', lang)} — {task}"
+    return table_id, table(table_id, caption, headers, rows, numeric=numeric)
