@@ -51,6 +51,12 @@ def test_torchvision_numbers_at_224(reg, name):
     assert abs(result.macs / 1e9 - gmacs) <= 0.05 * gmacs
 
 
+@pytest.mark.parametrize("name, params", [("vgg11", 132_868_840), ("vgg16", 138_365_992),
+                                          ("vgg19", 143_678_248)])
+def test_bn_variants_are_torchvisions_vgg_bn(reg, name, params):
+    assert reg.get("architecture", name).infer((3, 224, 224), 1000, "bn")[1].params == params
+
+
 def test_paper_forms_differ_as_documented(reg):
     _, alex = reg.get("architecture", "alexnet").infer((3, 227, 227), 1000, "paper")
     assert alex.params == 60_965_224  # the paper's "60 million", with groups = 2
