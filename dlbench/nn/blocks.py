@@ -2,8 +2,8 @@
 
 Child names follow torchvision (``conv1``, ``bn1``, ``downsample.0``, ``branch2.1.conv``...)
 so parameter names line up with its models. The ReLUs inside a block are applied inline
-(``np.maximum`` with a saved mask) rather than as modules: the engine keeps activations
-as plugins, and torchvision's blocks apply their ReLUs functionally too.
+(``h · [h > 0]``, keeping the mask for backward) rather than as modules: the engine keeps
+activations as plugins, and torchvision's blocks apply their ReLUs functionally too.
 
 Shapes: every block maps (N, C, H, W) to (N, C', H', W'); see each class.
 """
