@@ -19,7 +19,6 @@ TEXT: dict[str, dict[str, str]] = {
     "loss": {"en": "training loss", "ja": "訓練損失"},
     "accuracy": {"en": "accuracy", "ja": "認識精度"},
     "train": {"en": "train", "ja": "訓練"},
-    "val": {"en": "validation", "ja": "検証"},
     "test": {"en": "test", "ja": "テスト"},
     "layer": {"en": "layer", "ja": "層"},
     "layer_n": {"en": "layer {n}", "ja": "{n} 層目"},
@@ -37,11 +36,7 @@ TEXT: dict[str, dict[str, str]] = {
     "weight_decay": {"en": "weight decay", "ja": "荷重減衰"},
     "band_minmax": {"en": "band: min–max over seeds", "ja": "帯: シード間の最小〜最大"},
     "band_std": {"en": "band: mean ± std over seeds", "ja": "帯: シード間の平均 ± 標準偏差"},
-    "mean_over": {"en": "mean over {n} seeds", "ja": "{n} シードの平均"},
     "smoothed": {"en": "smoothed (the book's smooth_curve)", "ja": "平滑化(本の smooth_curve)"},
-    "start": {"en": "start", "ja": "初期位置"},
-    "minimum": {"en": "minimum", "ja": "最小点"},
-    "contour_note": {"en": "contours of log(1 + f − f_min)", "ja": "log(1 + f − f_min) の等高線"},
     "no_runs": {"en": "No runs to show", "ja": "表示する実行がありません"},
     # figure titles
     "title_histograms": {"en": "Activation histograms per layer", "ja": "層ごとの活性化の分布"},
@@ -60,6 +55,59 @@ TEXT: dict[str, dict[str, str]] = {
     "title_cnn": {"en": "CNN test accuracy against parameters and MACs",
                   "ja": "CNN のテスト精度とパラメータ数・積和演算数"},
     "title_curves": {"en": "Learning curves ({task})", "ja": "学習曲線 ({task})"},
+    # figure captions (report text: in the report's language, whatever the figure's font)
+    "cap_lines": {"en": "Lines: mean over seeds ({seeds} per setting); {band}.",
+                  "ja": "線: シードの平均(設定ごとに {seeds} シード)。{band}。"},
+    "spread_minmax": {"en": "lowest to highest seed", "ja": "シード間の最小〜最大"},
+    "spread_std": {"en": "± std over seeds", "ja": "シード間の ± 標準偏差"},
+    "cap_histograms": {
+        "en": "One row per activation × initializer, one panel per layer, as the book's "
+              "weight_init_activation_histogram.py. Filled: mean count per bin over seeds "
+              "({seeds} per row); red band: {band} per bin.",
+        "ja": "行は活性化関数 × 初期値、列は層(本の weight_init_activation_histogram.py と同じ構成)。"
+              "塗りつぶしはシード平均の度数(各行 {seeds} シード)、赤い帯は各ビンの{band}。"},
+    "cap_grad_norms": {
+        "en": "The norm of each dense layer's weight gradient after one backward pass (layer 1 "
+              "next to the input); a collapse towards layer 1 is the vanishing gradient.",
+        "ja": "1 回の逆伝播後の各全結合層の重み勾配のノルム(1 層目が入力側)。"
+              "1 層目に向かって小さくなるのが勾配消失。"},
+    "cap_loss": {"en": "Training loss per iteration.", "ja": "反復ごとの訓練損失。"},
+    "cap_loss_convergence": {
+        "en": "Convergence runs store the curve at their best learning rate on the shared grid.",
+        "ja": "convergence の各実行は、共通の学習率グリッドで最良だった学習率での曲線を保存している。"},
+    "cap_smoothed": {
+        "en": "Each seed smoothed with the book's smooth_curve (Kaiser window, 11 points) first.",
+        "ja": "各シードを本の smooth_curve(カイザー窓、11 点)で平滑化してから平均。"},
+    "cap_accuracy": {
+        "en": "One panel per regularizer: the gap between the solid (train) and dashed (test) "
+              "curves is the overfitting. Epoch = iteration / ⌈train size / batch size⌉.",
+        "ja": "正則化ごとに 1 枚: 実線(訓練)と破線(テスト)の差が過学習。"
+              "エポック = 反復回数 / ⌈訓練データ数 / バッチサイズ⌉。"},
+    "cap_curves": {"en": "Series: {keys}.", "ja": "系列: {keys}。"},
+    "cap_paths": {
+        "en": "Contours of log(1 + f − f_min); solid: paths from the function's standard start "
+              "points (the same in every seed, drawn once); thin dashed: random start points of "
+              "each seed; circle: start; star: minimum. A diverged path is drawn up to its last "
+              "finite point.",
+        "ja": "log(1 + f − f_min) の等高線。実線: 関数の標準の初期位置からの軌跡(どのシードでも同じなので"
+              " 1 回だけ描画)、細い破線: 各シードのランダムな初期位置からの軌跡、丸: 初期位置、星: 最小点。"
+              "発散した軌跡は最後の有限な点まで描画。"},
+    "cap_bn": {
+        "en": "As the book's batch_norm_test.py: accuracy after training from weights drawn "
+              "with each standard deviation; solid train, dashed test.",
+        "ja": "本の batch_norm_test.py と同じく、各標準偏差で重みを初期化して学習した後の精度。"
+              "実線は訓練、破線はテスト。"},
+    "cap_trials": {
+        "en": "As the book's hyperparameter_optimization.py, judged on the validation split; "
+              "one point per trial of every seed; diverged trials (no accuracy) are not drawn.",
+        "ja": "本の hyperparameter_optimization.py と同じく検証データで評価。全シードの試行を 1 点ずつ表示し、"
+              "発散した試行(精度なし)は描かない。"},
+    "cap_cnn": {
+        "en": "One point per architecture (and dataset): mean test accuracy over seeds, error "
+              "bars {band}; log x axes (parameters; multiply-accumulates of one forward pass of "
+              "one image).",
+        "ja": "アーキテクチャ(とデータセット)ごとに 1 点: シード平均のテスト精度、誤差棒は{band}。"
+              "横軸は対数(パラメータ数、1 画像の順伝播の積和演算数)。"},
     # report text
     "report_title": {"en": "dlbench report", "ja": "dlbench レポート"},
     "generated": {"en": "Generated {when} from {db} by dlbench {version}.",

@@ -177,3 +177,12 @@ def test_report_warns_about_failed_diverged_and_mixed_runs(tmp_path):
     assert "FloatingPointError: boom" in page.text  # the failed run's error, in its block
     figure_links = [a["href"] for a in page.inside("fig-weight-init-loss", "a")]
     assert f"#run-{ok}" in figure_links and f"#run-{bad}" not in figure_links
+
+
+def test_every_word_of_figures_and_report_has_a_japanese_form():
+    from dlbench.report.i18n import TEXT
+
+    for key, forms in TEXT.items():
+        assert set(forms) == {"en", "ja"}, key
+        assert any(ord(c) > 0x3000 for c in forms["ja"]), key
+        assert forms["en"].count("{") == forms["ja"].count("{"), key  # same placeholders

@@ -44,7 +44,12 @@ class FigureOptions:
         return self.language.lang
 
     def t(self, key: str, **fmt) -> str:
+        """A figure label, in the figure's language."""
         return text(key, self.lang, **fmt)
+
+    def ct(self, key: str, **fmt) -> str:
+        """Caption text, in the language asked for (the report's), whatever the font."""
+        return text(key, self.language.asked, **fmt)
 
 
 @dataclass
@@ -133,11 +138,16 @@ def empty_result(kind: str, title: str, notes: list[str], options: FigureOptions
     return FigureResult(kind, fig, title, caption=message.replace("\n", " "), notes=list(notes))
 
 
-def band_caption(options: FigureOptions, seeds: list[int]) -> str:
+def seeds_text(groups) -> str:
+    """How many seeds the settings have: ``3`` or ``1–3``."""
+    counts = sorted({len(g.runs) for g in groups}) or [0]
+    return str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
+
+
+def band_caption(options: FigureOptions, groups) -> str:
     """What the lines and bands mean, for captions."""
-    top = max(seeds) if seeds else 1
-    return (f"Lines: {options.t('mean_over', n=top)} (per setting); "
-            f"{options.t('band_' + options.band)}.")
+    return options.ct("cap_lines", seeds=seeds_text(groups),
+                      band=text("band_" + options.band, options.language.asked))
 
 
 def draw_band(ax, band: Band, *, label: str, color=None, linestyle="-", marker=None,

@@ -74,9 +74,6 @@ def accuracy_vs_cost(ctx: FigureContext) -> FigureResult:
     skipped = sum(p["skipped"] for p in pts)
     if skipped:
         notes.append(f"{skipped} run(s) without {', '.join(NEEDED)} left out")
-    spread = "lowest to highest seed" if opt.band == "minmax" else "± std over seeds"
-    caption = (f"{title}: one point per architecture (and dataset): mean test accuracy over "
-               f"seeds, error bars {spread}; x on log scales (parameters; multiply-accumulates "
-               f"of one forward pass of one image).")
+    caption = opt.ct("cap_cnn", band=opt.ct("spread_" + opt.band))
     return finish(ctx, "cnn-accuracy", fig, title, caption,
                   [i for p in pts for i in p["run_ids"]], notes)

@@ -62,11 +62,12 @@ def loss_curves(ctx: FigureContext, task: str) -> FigureResult:
     ax.set_ylim(bottom=0)
     band_legend(ax, opt, loc="upper right")
     ax.set_title(title)
-    how = " Each seed smoothed with the book's smooth_curve (Kaiser window, 11 points) first." \
-        if opt.smooth else ""
-    where = " Convergence runs store the curve at their best learning rate on the shared grid." \
-        if task == "convergence" else ""
-    caption = f"{title}.{where}{how} {band_caption(opt, [len(g.runs) for g in groups])}"
+    parts = [opt.ct("cap_loss")]
+    if task == "convergence":
+        parts.append(opt.ct("cap_loss_convergence"))
+    if opt.smooth:
+        parts.append(opt.ct("cap_smoothed"))
+    caption = " ".join(parts + [band_caption(opt, groups)])
     return finish(ctx, "loss-curves", fig, title, caption, run_ids_of(groups))
 
 
@@ -111,9 +112,7 @@ def accuracy_curves(ctx: FigureContext, task: str = "overfitting") -> FigureResu
     for j in range(len(groups), rows * cols):
         axes[j // cols, j % cols].set_axis_off()
     fig.suptitle(title)
-    caption = (f"{title}, one panel per regularizer: the gap between the solid (train) and "
-               f"dashed (test) curves is the overfitting. Epoch = iteration / ⌈train size / "
-               f"batch size⌉. {band_caption(opt, [len(g.runs) for g in groups])}")
+    caption = opt.ct("cap_accuracy") + " " + band_caption(opt, groups)
     return finish(ctx, "accuracy-curves", fig, title, caption, run_ids_of(groups))
 
 
@@ -147,5 +146,5 @@ def learning_curves(ctx: FigureContext, task: str) -> FigureResult:
         ax.set_ylabel(opt.t(key) if key.endswith("acc") else opt.t("loss"))
         band_legend(ax, opt, loc="best")
     fig.suptitle(title)
-    caption = f"{title}: {', '.join(keys)}. {band_caption(opt, [len(g.runs) for g in groups])}"
+    caption = opt.ct("cap_curves", keys=", ".join(keys)) + " " + band_caption(opt, groups)
     return finish(ctx, "learning-curves", fig, title, caption, run_ids_of(groups))

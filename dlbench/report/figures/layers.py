@@ -7,7 +7,7 @@ import numpy as np
 
 from ..series import common_edges, rebin
 from .base import (FigureContext, FigureResult, NothingToPlot, band_caption, band_legend,
-                   draw_band, finish, new_figure, run_ids_of, seed_band)
+                   draw_band, finish, new_figure, run_ids_of, seed_band, seeds_text)
 
 TASK = "vanishing-gradients"
 STYLES = ("-", "--", ":", "-.")
@@ -66,12 +66,7 @@ def activation_histograms(ctx: FigureContext) -> FigureResult:
             else:
                 ax.tick_params(labelleft=False)
     fig.suptitle(title)
-    seeds = [len(g.runs) for g in groups]
-    caption = (f"{title}: one row per activation × initializer, one panel per layer (the "
-               f"book's weight_init_activation_histogram.py). Filled: mean count per bin over "
-               f"seeds ({', '.join(map(str, sorted(set(seeds))))} per row); "
-               f"red band: {'lowest to highest seed' if opt.band == 'minmax' else 'mean ± std'}"
-               f" per bin.")
+    caption = opt.ct("cap_histograms", seeds=seeds_text(groups), band=opt.ct("spread_" + opt.band))
     return finish(ctx, "activation-histograms", fig, title, caption, run_ids_of(groups))
 
 
@@ -105,7 +100,5 @@ def gradient_norms(ctx: FigureContext) -> FigureResult:
     ax.set_title(title)
     if zero:
         notes.append("zero gradient norms (dead layers) cannot be drawn on the log scale")
-    caption = (f"{title}: the norm of each dense layer's weight gradient after one backward "
-               f"pass (layer 1 next to the input); a collapse towards layer 1 is the vanishing "
-               f"gradient. {band_caption(opt, [len(g.runs) for g in groups])}")
+    caption = opt.ct("cap_grad_norms") + " " + band_caption(opt, groups)
     return finish(ctx, "gradient-norms", fig, title, caption, run_ids_of(groups), notes)

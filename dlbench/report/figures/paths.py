@@ -90,10 +90,7 @@ def optimizer_paths(ctx: FigureContext) -> FigureResult:
                 ax.set_ylabel("y")
     title = opt.t("title_paths")
     fig.suptitle(title)
-    caption = (f"{title}: {opt.t('contour_note')}; solid: paths from the standard start points "
-               f"(identical for every seed, drawn once); thin dashed: random start points of each "
-               f"seed; circle: {opt.t('start')}; star: {opt.t('minimum')}. A path that diverged "
-               f"is drawn up to its last finite point.")
+    caption = opt.ct("cap_paths")
     return finish(ctx, "optimizer-paths", fig, title, caption, run_ids_of(runs), notes)
 
 

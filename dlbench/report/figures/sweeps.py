@@ -51,9 +51,7 @@ def batch_norm_scales(ctx: FigureContext) -> FigureResult:
     ax.set_ylim(0, 1.02)
     band_legend(ax, opt, loc="best")
     ax.set_title(title, fontsize=10)
-    caption = (f"{title} (the book's batch_norm_test.py): accuracy after training from weights "
-               f"drawn with each standard deviation; solid train, dashed test. "
-               f"{band_caption(opt, [len(g.runs) for g in groups])}")
+    caption = opt.ct("cap_bn") + " " + band_caption(opt, groups)
     return finish(ctx, "batch-norm-scales", fig, title, caption, used)
 
 
@@ -85,6 +83,5 @@ def search_trials(ctx: FigureContext) -> FigureResult:
     axes[0, 0].set_ylabel(opt.t("val_acc"))
     axes[0, 0].legend(fontsize=7)
     fig.suptitle(title)
-    caption = (f"{title} (the book's hyperparameter_optimization.py), judged on the validation "
-               f"split; one point per trial, all seeds; diverged trials (no accuracy) are not drawn.")
+    caption = opt.ct("cap_trials")
     return finish(ctx, "search-trials", fig, title, caption, used)
