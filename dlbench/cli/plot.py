@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..errors import UsageError
 from .context import pass_app
 from .output import format_table
 
@@ -57,8 +58,6 @@ def plot_cmd(app, kind, task, run_ids, choices, preset, seeds, out, lang, band, 
         return
     out = out or f"{kind}.png"
     if out.rsplit(".", 1)[-1].lower() not in FORMATS:
-        from ..errors import UsageError
-
         raise UsageError(f"--out {out!r}: the file name must end in .png or .svg")
     filt = RunFilter.parse(task=task, ids=run_ids, choices=choices, preset=preset, seeds=seeds)
     language = figure_language(lang)

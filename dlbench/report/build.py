@@ -201,8 +201,8 @@ def _task_section(name, runs, store, registry, language, band, figure_format, la
     for table_id, html_table in (leaderboard_table(name, runs, registry, lang),
                                  results_table(name, runs, lang)):
         parts.append(html_table)
-        info.tables.append((table_id, f"{name}: " + ("leaderboard" if table_id.startswith(
-            "leaderboard") else "results")))
+        kind = "leaderboard" if table_id.startswith("leaderboard") else "results"
+        info.tables.append((table_id, f"{name}: {text(kind, lang)}"))
     return tag("section", parts, id=f"task-{name}")
 
 

@@ -1,4 +1,7 @@
-"""Headless matplotlib, and a Japanese-capable font when one is installed.
+"""A Japanese-capable font when one is installed, and the settings of every figure.
+
+Figures are made with ``matplotlib.figure.Figure`` directly, never through pyplot, so
+they need no display and do not touch the backend of a notebook that imports dlbench.
 
 matplotlib's default font (DejaVu Sans) has no Japanese glyphs, so ``--lang ja`` draws
 Japanese labels only when :func:`japanese_font` finds a CJK font among those matplotlib
@@ -11,12 +14,9 @@ import contextlib
 from dataclasses import dataclass
 
 import matplotlib
+from matplotlib import font_manager
 
-matplotlib.use("Agg")  # headless: no display, no GUI toolkit
-
-from matplotlib import font_manager  # noqa: E402  (after choosing the backend)
-
-from .i18n import check_lang, text  # noqa: E402
+from .i18n import check_lang, text
 
 #: fonts looked for, in order of preference (family names as matplotlib reports them)
 JAPANESE_FONTS = ("Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "IPAGothic",

@@ -96,3 +96,16 @@ def test_trajectories_of_an_unknown_surface_still_draw_the_paths(tmp_path):
         assert "cannot load the surface 'gone-surface'" in note_text(fig)
         (line,) = lines_with_gid(fig.axes[0], "path:")
         np.testing.assert_allclose(line.get_xydata(), path[:2])  # up to the last finite point
+
+
+def test_batch_norm_scales_where_training_diverged(tmp_path):
+    with ResultStore(f"sqlite:///{tmp_path / 'x.db'}") as store:
+        for seed, first in ((0, np.nan), (1, 0.4)):
+            table = np.array([[1.0, first, first], [0.01, 0.9, 0.8]])
+            add_run(store, "batch-norm", {"regularizer": "none"}, seed=seed,
+                    artifacts={"accuracy_by_scale": table})
+        fig = make_figure("batch-norm-scales", store).figure
+    assert "none: training diverged at weight std 1 in some seed" in note_text(fig)
+    train = lines_with_gid(fig.axes[0], "group:0:train")[0]
+    np.testing.assert_allclose(train.get_xdata(), [0.01, 1.0])
+    np.testing.assert_allclose(train.get_ydata(), [0.9, 0.4])  # the seed that trained

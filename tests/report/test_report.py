@@ -147,8 +147,8 @@ def test_report_in_japanese_without_a_japanese_font(seeded_db, monkeypatch):
     assert not page.errors and ("html", {"lang": "ja"}, None) in page.elements
     assert "目次" in page.text and "ランキング" in page.text
     assert info.figure_lang == "en" and "日本語フォントが見つからない" in info.warnings[0]
-    assert info.tables == [("leaderboard-weight-init", "weight-init: leaderboard"),
-                           ("results-weight-init", "weight-init: results")]
+    assert info.tables == [("leaderboard-weight-init", "weight-init: ランキング"),
+                           ("results-weight-init", "weight-init: 全実行の結果")]
 
 
 def test_report_of_an_empty_database_says_so(tmp_path):

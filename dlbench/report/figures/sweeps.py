@@ -31,12 +31,16 @@ def batch_norm_scales(ctx: FigureContext) -> FigureResult:
     fig, axes = new_figure(width=7.0, height=4.4)
     ax = axes[0, 0]
     mixed = ctx.selection.mixed_presets()
-    used = []
+    used, notes = [], []
     for i, g in enumerate(groups):
         tables = _artifact_rows(ctx.store, g.runs, "accuracy_by_scale")
         if not tables:
             continue
         used += [r["id"] for r, _ in tables]
+        lost = sorted({float(row[0]) for _, t in tables for row in t if not np.isfinite(row[1])})
+        if lost:
+            notes.append(f"{label(g, mixed)}: training diverged at weight std "
+                         f"{', '.join(f'{v:.3g}' for v in lost)} in some seed (no accuracy there)")
         for col, key, style in ((1, "train", "-"), (2, "test", "--")):
             band = aggregate([(t[:, 0], t[:, col]) for _, t in tables], opt.band)
             draw_band(ax, band, label=f"{label(g, mixed)} — {opt.t(key)}", linestyle=style,
@@ -52,7 +56,7 @@ def batch_norm_scales(ctx: FigureContext) -> FigureResult:
     band_legend(ax, opt, loc="best")
     ax.set_title(title, fontsize=10)
     caption = opt.ct("cap_bn") + " " + band_caption(opt, groups)
-    return finish(ctx, "batch-norm-scales", fig, title, caption, used)
+    return finish(ctx, "batch-norm-scales", fig, title, caption, used, notes)
 
 
 def search_trials(ctx: FigureContext) -> FigureResult:
