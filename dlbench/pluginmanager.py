@@ -49,10 +49,10 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "dlbench.plugins.schedulers",
     "dlbench.plugins.losses",
     "dlbench.plugins.layers",
-    "dlbench.plugins.datasets",
-    "dlbench.plugins.tasks",
     "dlbench.plugins.cnn",
     "dlbench.plugins.architectures",
+    "dlbench.plugins.datasets",
+    "dlbench.plugins.tasks",
     "dlbench.plugins.regularizers",
     "dlbench.plugins.quizbank",
 )
