@@ -63,9 +63,31 @@ def show_question(shown, index: int | None = None, total: int | None = None) -> 
         click.echo(f"  {number}) {text}")
 
 
-def _stored_run(app, task: str):
-    """The newest stored run of ``task`` in the results database, or None (never creates
-    a database just to look)."""
+def _topic_words(topics) -> set[str]:
+    """Plugin names a question's topics point at: ``act.sigmoid`` -> ``sigmoid``,
+    ``train.batchnorm`` -> ``batch-norm``, ``opt.adam`` -> ``adam``."""
+    words = set()
+    for topic in topics:
+        tail = topic.split(".", 1)[-1]
+        words |= {tail, tail.replace("batchnorm", "batch-norm")}
+    return words
+
+
+def pick_run(runs: list[dict], topics) -> dict | None:
+    """The run that best illustrates the topics: finished runs whose plugin choices name
+    a topic come first, then the newest (``runs`` are newest first)."""
+    words = _topic_words(topics)
+
+    def score(run):
+        names = {str(v).split("(", 1)[0] for v in (run.get("choices") or {}).values()}
+        return (run["status"] == "finished", len(names & words))
+
+    return max(runs, key=score) if runs else None  # max keeps the first (newest) of ties
+
+
+def _stored_run(app, task: str, topics=()):
+    """The stored run of ``task`` that best matches ``topics`` in the results database, or
+    None (never creates a database just to look)."""
     from ..storage import ResultStore
     from ..storage.engine import sqlite_path
 
@@ -75,16 +97,16 @@ def _stored_run(app, task: str):
         return None
     try:
         with ResultStore(url) as store:
-            runs = store.list_runs(task=task, limit=1)
+            runs = store.list_runs(task=task, limit=200)
     except Exception:  # an unreadable results database must not spoil the quiz
         return None
-    return runs[0] if runs else None
+    return pick_run(runs, topics)
 
 
 def offer_runs(question, app, lang) -> None:
     """Offer the stored run that illustrates the question's concept."""
     for task in question.benchmarks:
-        run = _stored_run(app, task)
+        run = _stored_run(app, task, question.topics)
         if run is None:
             click.echo(_t(lang, f"この概念を実験で確かめる: dlbench run {task}",
                           f"See it in an experiment: dlbench run {task}"))

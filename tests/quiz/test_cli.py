@@ -172,3 +172,17 @@ def test_an_exercise_inside_a_session(invoke, progress):
     assert result.exit_code == 0, result.output
     assert "checks, passed" in result.output and result.output.rstrip().endswith("1/1 right.")
     assert "[Good]" in result.output
+
+
+def test_the_stored_run_shown_matches_the_question_topic():
+    from dlbench.cli.quiz_io import pick_run
+
+    runs = [  # newest first, as ResultStore.list_runs returns them
+        {"id": 3, "status": "finished", "choices": {"activation": "relu", "initializer": "he"}},
+        {"id": 2, "status": "finished", "choices": {"activation": "sigmoid", "initializer": "xavier"}},
+        {"id": 1, "status": "failed", "choices": {"activation": "sigmoid", "initializer": "normal(std=1)"}},
+    ]
+    assert pick_run(runs, ["act.sigmoid", "vg.vanishing"])["id"] == 2
+    assert pick_run(runs, ["init.he"])["id"] == 3
+    assert pick_run(runs, ["gd.learning-rate"])["id"] == 3  # no match: the newest finished
+    assert pick_run([], ["act.sigmoid"]) is None
