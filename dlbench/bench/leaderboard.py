@@ -78,7 +78,12 @@ def build(runs: list[dict], metric: str, direction: str = "min") -> list[Entry]:
     Failed and interrupted runs are counted in ``statuses`` but not ranked.
     """
     groups: dict[str, Entry] = {}
-    for run in runs:
+    latest: dict[str, dict] = {}
+    for run in runs:  # a rerun (--force) of the same config hash counts once: the newest
+        key = run.get("config_hash") or str(run["id"])
+        if key not in latest or run["id"] > latest[key]["id"]:
+            latest[key] = run
+    for run in sorted(latest.values(), key=lambda r: r["id"]):
         key = json.dumps([run.get("preset"), run.get("choices") or {}], sort_keys=True)
         entry = groups.setdefault(key, Entry(run.get("preset"), dict(run.get("choices") or {})))
         entry.statuses[run["status"]] = entry.statuses.get(run["status"], 0) + 1

@@ -10,7 +10,7 @@ import click
 from ..bench import leaderboard as lb
 from ..bench.export import render_leaderboard
 from .context import pass_app
-from .output import format_table, jsonable
+from .output import emit, format_table, jsonable
 
 
 def _fmt(value) -> str:
@@ -27,12 +27,7 @@ def _export(entries, task, metric, direction, fmt, out) -> None:
                           indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     else:
         text = render_leaderboard(entries, metric, fmt)
-    if out:
-        with open(out, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        click.echo(f"wrote {len(entries)} entries to {out}", err=True)
-    else:
-        click.echo(text, nl=False)
+    emit(text, out, f"{len(entries)} entries")
 
 
 @click.command("leaderboard")

@@ -23,6 +23,16 @@ def jsonable(value):
     return value
 
 
+def emit(text: str, out: str | None, what: str) -> None:
+    """Print ``text``, or write it to the file ``out`` and say so on stderr."""
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        click.echo(f"wrote {what} to {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 def echo_json(data) -> None:
     click.echo(json.dumps(jsonable(data), indent=2, ensure_ascii=False, allow_nan=False))
 
@@ -58,21 +68,31 @@ def format_table(rows: Sequence[Sequence], headers: Sequence[str], *, max_width:
                  shrink: int | None = None) -> str:
     """A plain-text table no wider than the terminal.
 
-    When too wide, column ``shrink`` (default: the last) is truncated with "…".
+    When too wide, the widest columns are truncated with "…" (column ``shrink`` first, if
+    given), one character at a time, down to 8 characters each.
     """
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     limit = max_width or shutil.get_terminal_size((120, 24)).columns
-    total = sum(widths) + 2 * (len(widths) - 1)
-    col = len(widths) - 1 if shrink is None else shrink
-    if total > limit:
-        widths[col] = max(8, widths[col] - (total - limit))
+    excess = sum(widths) + 2 * (len(widths) - 1) - limit
+    if shrink is not None and excess > 0:
+        cut = min(excess, max(0, widths[shrink] - 8))
+        widths[shrink] -= cut
+        excess -= cut
+    while excess > 0:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= 8:
+            break
+        widths[widest] -= 1
+        excess -= 1
+
     def line(values):
         padded = []
         for i, v in enumerate(values):
             v = _truncate(v, widths[i])
             padded.append(v + " " * (widths[i] - _width(v)))
         return "  ".join(padded).rstrip()
+
     out = [line(list(headers)), line(["-" * w for w in widths])]
     out += [line(r) for r in cells]
     return "\n".join(out)

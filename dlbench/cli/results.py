@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .context import pass_app
-from .output import echo_json, format_table
+from .output import echo_json, emit, format_table
 
 
 @click.group()
@@ -109,9 +109,4 @@ def export_runs(app, task, fmt, series, out):
 
     runs = app.store.list_runs(task=task)
     text = render_series(app.store, runs, fmt) if series else render_runs(runs, fmt)
-    if out:
-        with open(out, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        click.echo(f"wrote {len(runs)} runs to {out}", err=True)
-    else:
-        click.echo(text, nl=False)
+    emit(text, out, f"{len(runs)} runs")

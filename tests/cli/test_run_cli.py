@@ -80,3 +80,20 @@ def test_leaderboard_ranks_diverged_last(invoke, db_url, tmp_path):
     entries = invoke("--db", db_url, "leaderboard", "convergence", "--json").json()["entries"]
     assert [e["choices"]["optimizer"] for e in entries] == ["c", "b", "a"]
     assert entries[0]["mean"] == pytest.approx(10.5)
+
+
+def test_a_forced_rerun_counts_once_in_the_leaderboard(invoke, db_url):
+    assert invoke("--db", db_url, "run", "convergence", "--preset", "test", "-q").exit_code == 0
+    assert invoke("--db", db_url, "run", "convergence", "--preset", "test", "--force", "-q").exit_code == 0
+    entries = invoke("--db", db_url, "leaderboard", "convergence", "--json").json()["entries"]
+    assert len(invoke("--db", db_url, "results", "list", "--json").json()) == 4
+    assert [e["n"] for e in entries] == [1, 1]
+
+
+def test_tables_fit_the_terminal_width():
+    from dlbench.cli.output import format_table
+
+    rows = [("a" * 50, "b" * 60, "c" * 10)]
+    text = format_table(rows, ("one", "two", "three"), max_width=60)
+    assert all(len(line) <= 60 for line in text.splitlines())
+    assert "…" in text and "c" * 10 in text  # the short column is kept whole
