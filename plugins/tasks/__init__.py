@@ -7,8 +7,10 @@ and on ``digits`` otherwise, saying so) and ``test`` (tiny, for the test suite).
 
 from dlbench import hookimpl
 
+from .architectures import Architectures
 from .batch_norm import BatchNormTask
 from .convergence import Convergence
+from .degradation import Degradation
 from .hparam_search import HyperparameterSearch
 from .overfitting import Overfitting
 from .trajectories import Trajectories
@@ -16,7 +18,7 @@ from .vanishing import VanishingGradients
 from .weight_init import WeightInit
 
 TASKS = (VanishingGradients, WeightInit, BatchNormTask, Overfitting, Convergence, Trajectories,
-         HyperparameterSearch)
+         HyperparameterSearch, Architectures, Degradation)
 
 
 @hookimpl
