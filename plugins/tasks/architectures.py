@@ -9,7 +9,8 @@ shape inference at the data set's input shape, not from a forward pass) and the 
 per epoch. ``dlbench plot cnn-accuracy`` draws accuracy against parameters and MACs.
 
 The width comes from the architecture choice (``vgg11(width=0.125)``) or else from the
-``width`` setting; the book's two nets and LeNet are small already and run at width 1.
+``width`` setting (0.125); the quick and book presets run the book's two nets and LeNet,
+small already, at width 1.
 """
 
 from __future__ import annotations
@@ -41,14 +42,14 @@ class ArchitecturesConfig(TaskConfig):
         check_range("batch_size", self.batch_size, low=1)
 
 
-def model_cost(registry, name: str, input_shape, num_classes: int, kwargs: dict, net):
-    """``(params, macs)`` of the model ``name`` builds for ``input_shape``, by shape
-    inference (``Architecture.infer``); an architecture registered as a plain factory
-    gets its parameters counted on the built model and MACs NaN."""
-    arch = registry.get("architecture", name)
+def model_cost(registry, choice, input_shape, num_classes: int, width: float, net):
+    """``(params, macs)`` of the model the architecture ``choice`` builds for
+    ``input_shape``, by shape inference (``Architecture.infer``); an architecture
+    registered as a plain factory gets its parameters counted on the built model and
+    MACs NaN."""
+    arch = registry.get("architecture", choice.name)
     if hasattr(arch, "infer"):
-        _, inference = arch.infer(input_shape, num_classes, kwargs.get("variant"),
-                                  kwargs.get("width", 1.0))
+        _, inference = arch.infer(input_shape, num_classes, choice.kwargs.get("variant"), width)
         return inference.params, inference.macs
     return net.num_parameters(), math.nan
 
@@ -104,13 +105,16 @@ class Architectures(Task):
     def run(self, config, rng, observer):
         data = load_images(observer, config.dataset, self.name)
         choice = parse_choice(config.architecture)
-        kwargs = {"width": config.width, **choice.kwargs}
-        net = observer.create("architecture", choice.name, input_shape=data.input_shape,
-                              num_classes=data.num_classes, rng=rng, **kwargs)
-        params, macs = model_cost(observer.registry, choice.name, data.input_shape,
-                                  data.num_classes, kwargs, net)
+        # the width setting reaches only architectures that take one and whose choice
+        # does not set its own
+        net = observer.create("architecture", choice, input_shape=data.input_shape,
+                              num_classes=data.num_classes, rng=rng,
+                              context={"width": config.width})
+        width = choice.kwargs.get("width", config.width)
+        params, macs = model_cost(observer.registry, choice, data.input_shape,
+                                  data.num_classes, width, net)
         variant = getattr(net, "variant", None)
-        observer.note(f"{choice.name}: variant {variant}, width {kwargs['width']:g}, "
+        observer.note(f"{choice.name}: variant {variant}, width {width:g}, "
                       f"input {'×'.join(map(str, data.input_shape))}, "
                       f"{data.num_classes} classes, {params:,} parameters")
         optimizer = observer.create("optimizer", config.optimizer, net.parameters())
