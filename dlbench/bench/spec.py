@@ -117,7 +117,10 @@ def plan(registry, task_name: str, *, preset: str = "quick", choices: dict | Non
     axes = list(task_cls.grid) + [k for k in choices if k not in task_cls.grid]
     values = []
     for kind in axes:
-        given = choices.get(kind) or pre.choices.get(kind) or [getattr(base, kind)]
+        # precedence: --KIND choices, then an explicit --set of that setting, then the
+        # preset's selection, then the config default
+        explicit = [getattr(base, kind)] if overrides and kind in overrides else None
+        given = choices.get(kind) or explicit or pre.choices.get(kind) or [getattr(base, kind)]
         values.append([str(c) for c in parse_choice_list(given)])
     seed_list = list(seeds) if seeds is not None else list(range(pre.seeds))
     cache = dataset_cache if dataset_cache is not None else {}

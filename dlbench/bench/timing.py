@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -22,16 +21,21 @@ import numpy as np
 
 
 def time_command(args: list[str], workdir: Path) -> dict:
-    """Run ``python -m dlbench ARGS`` in ``workdir``; wall seconds and the child's peak RSS."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run ``python -m dlbench ARGS`` in ``workdir`` (its default database, never
+    ``$DLBENCH_DB``); wall seconds and the peak RSS of that child alone (``wait4``)."""
+    env = {k: v for k, v in os.environ.items() if k != "DLBENCH_DB"}
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "dlbench", *args], cwd=workdir,
-                          capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with open(workdir / "stderr.log", "w+") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "dlbench", *args], cwd=workdir,
+                                stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read().strip().splitlines()[-3:] if proc.returncode else []
     return {"command": "dlbench " + " ".join(args), "seconds": round(seconds, 2),
-            "peak_mib": round(max(peak_kib, before) / 1024, 1), "exit": proc.returncode,
-            "stderr_tail": proc.stderr.strip().splitlines()[-3:] if proc.returncode else []}
+            "peak_mib": round(usage.ru_maxrss / 1024, 1), "exit": proc.returncode,
+            "stderr_tail": tail}
 
 
 def store_throughput(points: int = 200_000, batch: int = 20_000) -> dict:

@@ -11,7 +11,8 @@ from .context import pass_app
 from .output import echo_json, format_table
 from .progress import Progress
 
-KIND_OPTIONS = ("activation", "initializer", "optimizer", "scheduler", "regularizer", "dataset")
+KIND_OPTIONS = ("activation", "initializer", "optimizer", "scheduler", "regularizer",
+                "architecture", "dataset")
 
 
 def _kind_option(kind):
@@ -67,6 +68,7 @@ def _summary_rows(outcomes, registry):
 @_kind_option("optimizer")
 @_kind_option("scheduler")
 @_kind_option("regularizer")
+@_kind_option("architecture")
 @_kind_option("dataset")
 @click.option("--preset", default="quick", show_default=True, help="quick | book | test")
 @click.option("--seeds", type=click.IntRange(min=1), default=None, help="Run seeds 0..N-1.")

@@ -56,3 +56,11 @@ def test_book_preset_falls_back_to_digits_and_says_so(reg, monkeypatch, tmp_path
     spec = plan(reg, "weight-init", preset="book", seeds=[0])[0]
     assert spec.resolved["dataset"]["choice"] == "digits"
     assert any("mnist is not available" in n and "digits" in n for n in spec.notes)
+
+
+def test_set_of_a_grid_setting_wins_over_the_preset_selection(reg):
+    specs = plan(reg, "convergence", preset="quick", seeds=[0], overrides={"optimizer": "adam"})
+    assert [s.choices["optimizer"] for s in specs] == ["adam"]
+    specs = plan(reg, "convergence", preset="quick", seeds=[0], overrides={"optimizer": "adam"},
+                 choices={"optimizer": ["sgd"]})
+    assert [s.choices["optimizer"] for s in specs] == ["sgd"]  # --optimizer beats --set

@@ -253,3 +253,21 @@ def test_saved_files_are_real_images(store, tmp_path, fmt):
 
 def test_figures_have_no_notes_on_clean_data(store):
     assert note_text(make_figure("loss-curves", store).figure) == ""
+
+
+def test_gradient_norms_of_degradation_runs_plot_one_line_per_net(tmp_path):
+    import dlbench
+    from dlbench.storage import ResultStore
+
+    url = f"sqlite:///{tmp_path / 'degradation.db'}"
+    dlbench.run("degradation", preset="test", seed=0, db=url)
+    with ResultStore(url) as store:
+        fig = make_figure("gradient-norms", store, RunFilter.parse(task="degradation")).figure
+        (ax,) = fig.axes
+        lines = lines_with_gid(ax, "group:")
+        assert sorted(line.get_label() for line in lines) == ["plain(depth=8)", "residual(depth=8)"]
+        for line in lines:
+            [run] = runs_of(store, "degradation", net=line.get_label())
+            steps, values = store.metric_series(run["id"], "grad_norm")
+            np.testing.assert_allclose(line.get_xdata(), steps)
+            np.testing.assert_allclose(line.get_ydata(), values)

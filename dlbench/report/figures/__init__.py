@@ -39,8 +39,9 @@ FIGURE_KINDS: dict[str, FigureKind] = {k.name: k for k in (
     FigureKind("activation-histograms", ("vanishing-gradients",),
                lambda ctx, task: activation_histograms(ctx),
                "activation histograms, one panel per layer, per activation × initializer"),
-    FigureKind("gradient-norms", ("vanishing-gradients",), lambda ctx, task: gradient_norms(ctx),
-               "weight-gradient norm against depth, per activation × initializer"),
+    FigureKind("gradient-norms", ("vanishing-gradients", "degradation"), gradient_norms,
+               "weight-gradient norm against depth (per activation × initializer, or per "
+               "block for plain vs residual nets)"),
     FigureKind("loss-curves", ("convergence", "weight-init"), loss_curves,
                "training loss per iteration, per optimizer (or initializer); --smooth"),
     FigureKind("optimizer-paths", ("trajectories",), lambda ctx, task: optimizer_paths(ctx),

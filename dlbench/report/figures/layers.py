@@ -14,7 +14,10 @@ STYLES = ("-", "--", ":", "-.")
 
 
 def group_label(group, mixed_presets: bool) -> str:
-    return group.label(only=("activation", "initializer"), with_preset=mixed_presets)
+    """``sigmoid, xavier`` for vanishing-gradients; every choice (``plain(depth=8)``) for
+    tasks whose grid is something else, such as degradation's nets."""
+    only = ("activation", "initializer") if "activation" in group.choices else tuple(group.choices)
+    return group.label(only=only, with_preset=mixed_presets)
 
 
 def histogram_stats(store, runs: list[dict]):
@@ -70,12 +73,16 @@ def activation_histograms(ctx: FigureContext) -> FigureResult:
     return finish(ctx, "activation-histograms", fig, title, caption, run_ids_of(groups))
 
 
-def gradient_norms(ctx: FigureContext) -> FigureResult:
-    """‖∂L/∂W_l‖ against the layer index l (log scale): one line per setting."""
+def gradient_norms(ctx: FigureContext, task: str = TASK) -> FigureResult:
+    """‖∂L/∂W_l‖ against the layer (or block) index l, log scale: one line per setting.
+
+    Both ``vanishing-gradients`` (per layer) and ``degradation`` (per block, plain vs
+    residual) store the series ``grad_norm`` with step = depth index.
+    """
     opt = ctx.options
-    groups = ctx.selection.groups(TASK)
+    groups = ctx.selection.groups(task)
     if not groups:
-        raise NothingToPlot("no vanishing-gradients runs")
+        raise NothingToPlot(f"no {task} runs")
     title = opt.t("title_grad_norms")
     fig, axes = new_figure(width=8.4, height=4.4)
     ax = axes[0, 0]
@@ -89,7 +96,7 @@ def gradient_norms(ctx: FigureContext) -> FigureResult:
         band = seed_band(ctx, g.runs, "grad_norm")
         zero = zero or bool(np.any(band.mean <= 0))
         style = STYLES[acts.index(g.choices.get("activation")) % len(STYLES)]
-        color = f"C{inits.index(g.choices.get('initializer')) % 10}"
+        color = f"C{(inits.index(g.choices.get('initializer')) if len(inits) > 1 else i) % 10}"
         draw_band(ax, band, label=group_label(g, mixed), marker="o", color=color,
                   linestyle=style, gid=f"group:{i}")
     ax.set_yscale("log")
