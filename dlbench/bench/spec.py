@@ -14,12 +14,13 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import typing
 from dataclasses import dataclass, field
 
 from ..errors import DataError, UsageError
-from .choices import parse_choice, parse_choice_list
+from .choices import parse_choice, parse_choice_list, split_choices
 from .datasets import load_dataset
-from .task import PLUGIN_FIELDS, Task, config_dict
+from .task import PLUGIN_FIELDS, Task, coerce_setting, config_dict
 
 NONE = "none"  # "no regularizer / no scheduler", a choice that names no plugin
 _SKIP_DEFAULTS = {"params", "optimizer", "rng", "dtype"}
@@ -109,6 +110,7 @@ def plan(registry, task_name: str, *, preset: str = "quick", choices: dict | Non
     pre = task_cls.preset(preset)
     base = task_cls.make_config(preset, overrides)
     fields = task_cls.fields()
+    hints = typing.get_type_hints(task_cls.Config)
     choices = {k: v for k, v in (choices or {}).items() if v}
     for kind in choices:
         if kind not in fields:
@@ -121,7 +123,13 @@ def plan(registry, task_name: str, *, preset: str = "quick", choices: dict | Non
         # preset's selection, then the config default
         explicit = [getattr(base, kind)] if overrides and kind in overrides else None
         given = choices.get(kind) or explicit or pre.choices.get(kind) or [getattr(base, kind)]
-        values.append([str(c) for c in parse_choice_list(given)])
+        hint = hints.get(kind, str)
+        if kind in PLUGIN_FIELDS or hint is str:  # plugin choices and choice-like strings
+            values.append([str(c) for c in parse_choice_list(given)])
+        else:  # a typed setting swept with --grid, e.g. batch_size=32,128
+            items = [p for v in given for p in (split_choices(v) if isinstance(v, str) else [v])]
+            values.append(list(dict.fromkeys(
+                coerce_setting(kind, v, hint) if isinstance(v, str) else v for v in items)))
     seed_list = list(seeds) if seeds is not None else list(range(pre.seeds))
     cache = dataset_cache if dataset_cache is not None else {}
     specs = []

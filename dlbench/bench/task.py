@@ -125,11 +125,12 @@ class Task:
             if key not in valid:
                 raise UsageError(f"task {cls.name!r} has no setting {key!r}; "
                                  f"valid keys: {', '.join(sorted(valid))}")
-            out[key] = _coerce(key, raw, hints.get(key, str))
+            out[key] = coerce_setting(key, raw, hints.get(key, str))
         return out
 
 
-def _coerce(key: str, raw: str, hint) -> Any:
+def coerce_setting(key: str, raw: str, hint) -> Any:
+    """A ``--set`` / ``--grid`` string as the type the task's config declares."""
     if hint is str:
         return raw
     try:
@@ -137,14 +138,14 @@ def _coerce(key: str, raw: str, hint) -> Any:
     except (ValueError, SyntaxError):
         if hint is bool and raw.lower() in ("true", "false", "yes", "no", "on", "off"):
             return raw.lower() in ("true", "yes", "on")
-        raise UsageError(f"--set {key}: cannot read {raw!r} as {getattr(hint, '__name__', hint)}") from None
+        raise UsageError(f"setting {key}: cannot read {raw!r} as {getattr(hint, '__name__', hint)}") from None
     origin = typing.get_origin(hint) or hint
     if origin is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if origin in (list, tuple) and isinstance(value, (list, tuple)):
         return list(value)
     if origin in (int, float, bool, list, dict) and not isinstance(value, origin):
-        raise UsageError(f"--set {key}: expected {origin.__name__}, got {raw!r}")
+        raise UsageError(f"setting {key}: expected {origin.__name__}, got {raw!r}")
     return value
 
 

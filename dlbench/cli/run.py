@@ -75,6 +75,9 @@ def _summary_rows(outcomes, registry):
 @click.option("--seed", type=int, default=None, help="Run this one seed.")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Override a task setting (e.g. iterations=200). Repeatable.")
+@click.option("--grid", "grid_items", multiple=True, metavar="KEY=V1,V2",
+              help="Expand any setting into the grid, e.g. 'batch_size=32,128' or "
+                   "'net=plain(depth=32),residual(depth=32)'. Repeatable.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes (BLAS pinned to one thread each).")
 @click.option("--force", is_flag=True, help="Run again even if identical runs are stored.")
@@ -88,7 +91,7 @@ def _summary_rows(outcomes, registry):
 @click.option("--report", "make_report", is_flag=True,
               help="Build the HTML report (dlbench report) after the runs.")
 @pass_app
-def run_cmd(app, task, preset, seeds, seed, settings, workers, force, dry_run, max_minutes,
+def run_cmd(app, task, preset, seeds, seed, settings, grid_items, workers, force, dry_run, max_minutes,
             data_dir, as_json, quiet, make_report, **kind_choices):
     """Run TASK (or, with no TASK, the standard suite at its quick presets) and store
     every run. Identical finished runs (same config hash and code version) are reused."""
@@ -103,6 +106,11 @@ def run_cmd(app, task, preset, seeds, seed, settings, workers, force, dry_run, m
     if task:
         reg.entry("task", task)  # unknown task -> did-you-mean, before anything runs
     choices = {k.removesuffix("_choices"): list(v) for k, v in kind_choices.items() if v}
+    for item in grid_items:
+        key, sep, values = item.partition("=")
+        if not sep or not values.strip():
+            raise UsageError(f"--grid expects KEY=V1,V2, got {item!r}")
+        choices.setdefault(key.strip(), []).append(values)
     seed_list = [seed] if seed is not None else (list(range(seeds)) if seeds else None)
     plans, cache = [], {}
     for name in tasks:
@@ -162,7 +170,8 @@ def _dry_run(app, plans, preset, force, as_json):
         echo_json({"tasks": out, "estimated_s": round(total_s, 1)})
         return
     for item in out:
-        grid = " × ".join(f"{k}[{', '.join(v)}]" for k, v in item["grid"].items()) or "(no grid)"
+        grid = " × ".join(f"{k}[{', '.join(map(str, v))}]"
+                         for k, v in item["grid"].items()) or "(no grid)"
         click.echo(f"{item['task']} ({item['preset']}): {grid} × seeds {item['seeds']}")
         click.echo(f"  {item['runs']} runs, {item['reusable']} reusable, ~{item['estimated_s']:.0f} s")
         for note in [item["note"], *item["notes"]]:

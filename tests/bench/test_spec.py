@@ -64,3 +64,15 @@ def test_set_of_a_grid_setting_wins_over_the_preset_selection(reg):
     specs = plan(reg, "convergence", preset="quick", seeds=[0], overrides={"optimizer": "adam"},
                  choices={"optimizer": ["sgd"]})
     assert [s.choices["optimizer"] for s in specs] == ["sgd"]  # --optimizer beats --set
+
+
+def test_grid_over_a_typed_setting_and_a_choice_like_string(reg):
+    specs = plan(reg, "convergence", preset="test", seeds=[0],
+                 choices={"optimizer": ["sgd"], "batch_size": ["32,128"]})
+    assert [s.config["batch_size"] for s in specs] == [32, 128]  # ints, not strings
+    assert len({s.config_hash for s in specs}) == 2
+    specs = plan(reg, "degradation", preset="test", seeds=[0],
+                 choices={"net": ["plain(depth=8),residual(depth=14)"]})
+    assert [s.config["net"] for s in specs] == ["plain(depth=8)", "residual(depth=14)"]
+    with pytest.raises(UsageError, match="setting batch_size: cannot read 'x' as int"):
+        plan(reg, "convergence", preset="test", choices={"batch_size": ["x"]})

@@ -97,3 +97,12 @@ def test_tables_fit_the_terminal_width():
     text = format_table(rows, ("one", "two", "three"), max_width=60)
     assert all(len(line) <= 60 for line in text.splitlines())
     assert "…" in text and "c" * 10 in text  # the short column is kept whole
+
+
+def test_grid_option_expands_any_setting(invoke, db_url):
+    result = invoke("--db", db_url, "run", "convergence", "--preset", "test", "--optimizer", "sgd",
+                    "--grid", "batch_size=32,64", "--json")
+    assert result.exit_code == 0, result.output
+    assert sorted(o["choices"]["batch_size"] for o in result.json()) == [32, 64]
+    bad = invoke("--db", db_url, "run", "convergence", "--grid", "batch_size")
+    assert bad.exit_code == 2 and "--grid expects KEY=V1,V2" in bad.stderr
