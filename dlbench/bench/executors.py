@@ -10,6 +10,7 @@ later with the same two methods.
 from __future__ import annotations
 
 import concurrent.futures as cf
+from concurrent.futures.process import BrokenProcessPool
 import multiprocessing
 import os
 import time
@@ -41,6 +42,23 @@ def _limit_blas():
     return threadpool_limits(limits=1, user_api="blas")
 
 
+def check_storable(result: RunResult) -> None:
+    """Refuse, as this run's own failure, what the store cannot hold: summary values that
+    are not numbers (``None`` counts as NaN, "not measured") and non-numeric artifacts."""
+    for key, value in list(result.summary.items()):
+        if value is None:
+            result.summary[key] = float("nan")
+            continue
+        try:
+            result.summary[key] = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"summary {key!r} is {type(value).__name__} {value!r}, not a number") from None
+    for key, array in result.artifacts.items():
+        if np.asarray(array).dtype.kind not in "biuf":
+            raise TypeError(f"artifact {key!r} has dtype {np.asarray(array).dtype}; only "
+                            "numeric arrays are stored")
+
+
 def execute_spec(spec: RunSpec, registry, *, datasets: dict, data_dir=None,
                  on_epoch: Callable | None = None) -> RunResult:
     """Run one spec in this process and capture its outcome (never raises, but Ctrl-C)."""
@@ -65,6 +83,7 @@ def execute_spec(spec: RunSpec, registry, *, datasets: dict, data_dir=None,
                     result.notes = result.notes or list(obs.notes)
             else:
                 result = obs.result("finished", out or {})
+            check_storable(result)
         except Diverged as exc:
             result = obs.result("diverged", exc.summary, error=str(exc), error_step=exc.step)
         except KeyboardInterrupt:
@@ -103,6 +122,9 @@ _WORKER: dict = {}
 
 
 def _worker_init(context: PluginContext) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
     from ..pluginmanager import build_registry
@@ -113,9 +135,6 @@ def _worker_init(context: PluginContext) -> None:
 
 
 def _worker_run(spec: RunSpec) -> RunResult:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
     return execute_spec(spec, _WORKER["registry"], datasets=_WORKER["datasets"],
                         data_dir=_WORKER["data_dir"])
 
@@ -152,10 +171,22 @@ class PoolExecutor:
                 done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
                 for future in done:
                     spec = running.pop(future)
-                    result = future.result()
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool as exc:  # a worker died (os._exit, out of memory)
+                        stopped = True
+                        result = RunResult(status="failed", error=f"the worker process died: {exc}")
+                    except Exception as exc:
+                        result = RunResult(status="failed", error=f"{type(exc).__name__}: {exc}")
                     for epoch, metrics in result.epochs:  # replayed: hooks run here
                         on_epoch(spec, epoch, metrics)
                     yield spec, result
                 refill()
+        except BaseException:
+            # Ctrl-C: stop the workers now rather than wait for their runs to finish
+            # (ProcessPoolExecutor has no public way to do this before Python 3.14).
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            raise
         finally:
             pool.shutdown(wait=not running, cancel_futures=True)

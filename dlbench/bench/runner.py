@@ -106,8 +106,15 @@ class Runner:
         done_ids = set()
         try:
             for spec, result in self.executor.execute(todo, on_start, on_epoch):
-                run_id = rows.pop(id(spec))
-                self._store(run_id, result)
+                run_id = rows[id(spec)]
+                try:
+                    self._store(run_id, result)
+                except Exception as exc:  # e.g. a value the database cannot hold: this run fails
+                    result = RunResult(status="failed", duration_s=result.duration_s,
+                                       error=f"the result could not be stored: "
+                                             f"{type(exc).__name__}: {exc}")
+                    self._close(run_id, result)
+                rows.pop(id(spec))  # only now: a Ctrl-C while storing still finds the row
                 outcome = Outcome(spec, result.status, run_id, result.summary, result.duration_s,
                                   result.error, result if self.keep_results else None,
                                   result.points())
@@ -115,17 +122,38 @@ class Runner:
                 done_ids.add(id(spec))
                 self.listener.finished(outcome)
                 self._notify("run_finished", run=spec, result=result)
-        except KeyboardInterrupt:
-            for run_id in rows.values():
-                if run_id is not None and self.store is not None:
-                    self.store.finish_run(run_id, "interrupted", error="interrupted by Ctrl-C")
-            raise RunInterrupted(outcomes) from None
+        except BaseException as exc:
+            # Whatever stops the suite, no run stays "running": Ctrl-C marks the runs in
+            # flight interrupted, anything else marks them failed, then the error goes on.
+            interrupted = isinstance(exc, KeyboardInterrupt)
+            status = "interrupted" if interrupted else "failed"
+            error = "interrupted by Ctrl-C" if interrupted else f"{type(exc).__name__}: {exc}"
+            for spec_id, run_id in rows.items():
+                result = RunResult(status=status, error=error)
+                self._close(run_id, result)
+                spec = next((s for s in todo if id(s) == spec_id), None)
+                if spec is not None:
+                    self._notify("run_finished", run=spec, result=result)
+            if interrupted:
+                raise RunInterrupted(outcomes) from None
+            raise
         for spec in todo:
             if id(spec) not in done_ids:
                 reason = f"time budget of {self.max_seconds:.0f} s reached"
                 outcomes.append(Outcome(spec, "skipped", error=reason))
                 self.listener.skipped(spec, reason)
         return outcomes
+
+    def _close(self, run_id: int | None, result: RunResult) -> None:
+        """Record a run's final status without its series (best effort: the database
+        itself may be what failed)."""
+        if self.store is None or run_id is None:
+            return
+        try:
+            self.store.finish_run(run_id, result.status, error=result.error,
+                                  duration_s=result.duration_s)
+        except Exception as exc:
+            self.warnings.append(f"could not mark run {run_id} {result.status}: {exc}")
 
     def _store(self, run_id: int | None, result: RunResult) -> None:
         if self.store is None or run_id is None:

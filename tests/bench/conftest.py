@@ -21,6 +21,7 @@ class ToyConfig(TaskConfig):
     steps: int = 5
     explode_at: int = 0
     sleep: float = 0.0
+    mode: str = ""  # "none" / "text" summary, "badartifact", "exit" (kills the process)
 
 class Toy(Task):
     """Logs a decaying loss; explodes (NaN) at explode_at; plugin errors come from optimizer."""
@@ -46,6 +47,15 @@ class Toy(Task):
             observer.epoch(step, acc=1.0 / step)
             time.sleep(config.sleep)
         observer.artifact("final", p.data)
+        if config.mode == "exit":
+            import os
+            os._exit(3)
+        if config.mode == "badartifact":
+            observer.artifact("labels", np.array(["a", "b"]))
+        if config.mode == "text":
+            return {"final_loss": loss, "verdict": "good"}
+        if config.mode == "none":
+            return {"final_loss": loss, "steps_to_target": None}
         return {"final_loss": loss, "nan_metric": math.nan}
 
 @hookimpl

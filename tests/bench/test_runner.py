@@ -207,3 +207,58 @@ def test_dlbench_run_from_python_keeps_results_in_memory():
     assert [o.spec.choices["optimizer"] for o in out] == ["sgd", "adam"]
     assert all(o.status == "finished" and o.run_id is None for o in out)
     assert out[0].result.series["loss"][0][0] == 1
+
+
+def test_summary_none_is_stored_as_nan_and_unstorable_results_fail_their_run_only(
+        toy_registry, toy_plugin, db_url):
+    store = ResultStore(db_url)
+    [ok] = run_toy(toy_registry, store, toy_plugin, overrides={"mode": "none"})
+    assert ok.status == "finished" and math.isnan(store.get_run(ok.run_id)["summary"]["steps_to_target"])
+    outs = run_toy(toy_registry, store, toy_plugin, seeds=(0, 1), overrides={"mode": "text"})
+    assert [o.status for o in outs] == ["failed", "failed"]
+    assert "summary 'verdict' is str" in store.get_run(outs[0].run_id)["error"]
+    outs = run_toy(toy_registry, store, toy_plugin, overrides={"mode": "badartifact"})
+    assert outs[0].status == "failed" and "only numeric arrays" in outs[0].error
+    assert "running" not in {r["status"] for r in store.list_runs()}
+
+
+def test_a_store_failure_fails_that_run_and_the_suite_goes_on(toy_registry, toy_plugin, db_url,
+                                                              monkeypatch):
+    from dlbench.errors import StorageError
+
+    store = ResultStore(db_url)
+    real = store.log_artifact
+    calls = {"n": 0}
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise StorageError("disk full (simulated)")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "log_artifact", flaky)
+    outs = run_toy(toy_registry, store, toy_plugin, seeds=(0, 1))
+    assert [o.status for o in outs] == ["failed", "finished"]
+    assert "disk full" in store.get_run(outs[0].run_id)["error"]
+
+
+def test_ctrl_c_while_storing_marks_the_run_interrupted(toy_registry, toy_plugin, db_url, monkeypatch):
+    store = ResultStore(db_url)
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "log_metrics", interrupt)
+    with pytest.raises(RunInterrupted):
+        run_toy(toy_registry, store, toy_plugin)
+    assert [r["status"] for r in store.list_runs()] == ["interrupted"]
+
+
+def test_a_worker_that_dies_fails_its_runs_without_leaving_them_running(toy_registry, toy_plugin,
+                                                                        db_url):
+    store = ResultStore(db_url)
+    outs = run_toy(toy_registry, store, toy_plugin, seeds=(0, 1), overrides={"mode": "exit"},
+                   workers=2)
+    assert [o.status for o in outs] == ["failed", "failed"]
+    assert all("worker process died" in o.error for o in outs)
+    assert {r["status"] for r in store.list_runs()} == {"failed"}
