@@ -113,6 +113,8 @@ class Registry:
         self.plugins: list = []
         self.failures: list = []
         self.warnings: list[str] = []
+        #: plugin -> entries it replaced (replace=True), restored if the plugin is rolled back
+        self._replaced: dict[str, list[Entry]] = {}
 
     # -- filling -----------------------------------------------------------------------
     def add(self, kind: str, name: str, obj: Any, *, plugin: str, summary=None, reference=None,
@@ -137,13 +139,18 @@ class Registry:
         self._entries[kind][name] = entry
         if previous is not None:
             self.by_plugin[previous.plugin].remove((kind, name))
+            self._replaced.setdefault(plugin, []).append(previous)
         self.by_plugin.setdefault(plugin, []).append((kind, name))
         return entry
 
     def remove_plugin(self, plugin: str) -> None:
-        """Forget everything ``plugin`` registered (used when its hook raised midway)."""
+        """Forget everything ``plugin`` registered (used when its hook raised midway),
+        putting back the entries it had replaced."""
         for kind, name in self.by_plugin.pop(plugin, []):
             self._entries[kind].pop(name, None)
+        for previous in reversed(self._replaced.pop(plugin, [])):
+            self._entries[previous.kind][previous.name] = previous
+            self.by_plugin.setdefault(previous.plugin, []).append((previous.kind, previous.name))
 
     # -- looking up --------------------------------------------------------------------
     def kinds(self) -> list[str]:
@@ -185,11 +192,12 @@ class Registry:
         A keyword the object does not accept fails before the call, naming the valid ones.
         """
         entry = self.entry(kind, name)
-        _check_keywords(entry, kwargs)
+        check_keywords(entry, kwargs)
         return entry.obj(*args, **kwargs)
 
 
-def _check_keywords(entry: Entry, kwargs: dict) -> None:
+def check_keywords(entry: Entry, kwargs: dict) -> None:
+    """Fail, naming the valid ones, if ``entry``'s object takes none of ``kwargs``' keys."""
     try:
         sig = inspect.signature(entry.obj)
     except (TypeError, ValueError):

@@ -22,6 +22,7 @@ registered each name, and lets a plugin that raises halfway be rolled back alone
 from __future__ import annotations
 
 import difflib
+import hashlib
 import importlib
 import importlib.metadata
 import importlib.util
@@ -100,6 +101,25 @@ def _error_line(exc: BaseException) -> str:
 
 def _module_location(module: object) -> str:
     return str(getattr(module, "__file__", None) or getattr(module, "__name__", repr(module)))
+
+
+def source_version(module: ModuleType) -> str | None:
+    """``"src.<digest>"`` of a plugin's source files, the version of a plugin that has no
+    distribution (``-p file.py``, ``--plugins-dir``, ``-p module``): it enters every run's
+    config hash, so editing the file means its runs are not reused."""
+    files = []
+    if getattr(module, "__path__", None):  # a package: every .py below it
+        for folder in module.__path__:
+            files += sorted(Path(folder).rglob("*.py"))
+    elif getattr(module, "__file__", None):
+        files = [Path(module.__file__)]
+    if not files:
+        return None
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return "src." + digest.hexdigest()[:12]
 
 
 def _import_file(path: Path) -> ModuleType:
@@ -214,7 +234,8 @@ class PluginHost:
             except Exception as exc:
                 raise PluginError(
                     f"plugin file {spec} does not import: {_error_line(exc)}") from exc
-            self._register(module, path.stem, "file", str(path.resolve()), strict=True)
+            self._register(module, path.stem, "file", str(path.resolve()), strict=True,
+                           version=source_version(module))
             return
         try:
             module = importlib.import_module(spec)
@@ -223,7 +244,8 @@ class PluginHost:
                              f"module ({exc})") from exc
         except Exception as exc:
             raise PluginError(f"plugin module {spec} does not import: {_error_line(exc)}") from exc
-        self._register(module, spec, "module", _module_location(module), strict=True)
+        self._register(module, spec, "module", _module_location(module), strict=True,
+                       version=source_version(module))
 
     def load_dir(self, directory: str | Path) -> None:
         """Load every ``*.py`` in ``directory`` (sorted; names starting with ``_`` skipped)."""
@@ -238,7 +260,8 @@ class PluginHost:
             except Exception as exc:
                 self._fail(path.stem, "plugins-dir", str(path), exc, strict=False)
                 continue
-            self._register(module, path.stem, "plugins-dir", str(path.resolve()))
+            self._register(module, path.stem, "plugins-dir", str(path.resolve()),
+                           version=source_version(module))
 
     # -- after loading ----------------------------------------------------------------
     def finish(self) -> Registry:

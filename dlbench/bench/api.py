@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import UsageError
 from .executors import PluginContext, PoolExecutor, SerialExecutor
 from .runner import Runner
 from .spec import plan
@@ -24,6 +25,10 @@ def run(task: str, *, preset: str = "quick", seeds: int | None = None, seed: int
     if reg is None:
         reg = get_registry(plugins=plugins, plugins_dir=plugins_dir) if (plugins or plugins_dir) \
             else get_registry()
+    if seeds is not None and seeds < 1:
+        raise UsageError(f"seeds must be at least 1, got {seeds}")
+    if seed is not None and seed < 0:
+        raise UsageError(f"seed must be non-negative, got {seed}")
     seed_list = [seed] if seed is not None else (list(range(seeds)) if seeds else None)
     normalized = {k: ([v] if isinstance(v, str) else list(v)) for k, v in choices.items()}
     specs = plan(reg, task, preset=preset, choices=normalized, seeds=seed_list,

@@ -61,8 +61,13 @@ def code_version() -> str:
             untracked = _git("ls-files", "--others", "--exclude-standard", "--", "dlbench",
                              "plugins", cwd=root)
             if diff or untracked:
-                extra = hashlib.sha256(((diff or "") + (untracked or "")).encode()).hexdigest()
-                version += f".dirty.{extra[:8]}"
+                digest = hashlib.sha256((diff or "").encode())
+                for name in (untracked or "").splitlines():  # new files count by content
+                    path = root / name
+                    digest.update(name.encode())
+                    if path.is_file():
+                        digest.update(path.read_bytes())
+                version += f".dirty.{digest.hexdigest()[:8]}"
             return version
     return f"dlbench {__version__}+src.{_sources_digest()}"
 

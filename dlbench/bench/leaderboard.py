@@ -6,11 +6,13 @@ ranking serves the terminal, exports and reports.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass, field
 
 from .metrics import seed_stats
+from .spec import flatten
 
 RANKED_STATUSES = ("finished", "diverged")
 
@@ -28,6 +30,7 @@ class Entry:
     code_versions: set = field(default_factory=set)
     grid: str = ""
     chosen: dict = field(default_factory=dict)  # "best_lr" -> values picked on the grid per seed
+    distinct: dict = field(default_factory=dict)  # settings that tell it from a same-choice row
     on_edge: int = 0
     stats: dict = field(default_factory=dict)
     rank: int | None = None
@@ -49,7 +52,10 @@ class Entry:
         return "; ".join(parts)
 
     def label(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in self.choices.items()) or "(defaults)"
+        text = ", ".join(f"{k}={v}" for k, v in self.choices.items()) or "(defaults)"
+        if self.distinct:
+            text += " [" + ", ".join(f"{k}={v}" for k, v in self.distinct.items()) + "]"
+        return text
 
     def as_dict(self) -> dict:
         return {"rank": self.rank, "preset": self.preset, "choices": self.choices,
@@ -57,7 +63,8 @@ class Entry:
                 "std": self.stats.get("std"), "ci95": self.stats.get("ci95"),
                 "never": self.stats.get("never", 0), "values": self.values, "seeds": self.seeds,
                 "statuses": self.statuses, "run_ids": self.run_ids, "grid": self.grid,
-                "chosen": self.chosen, "on_edge": self.on_edge,
+                "chosen": self.chosen, "on_edge": self.on_edge, "distinct": self.distinct,
+                "diverged": self.stats.get("diverged", 0),
                 "code_versions": sorted(self.code_versions)}
 
 
@@ -70,22 +77,62 @@ def describe_grid(settings: dict) -> str:
     return "; ".join(parts)
 
 
+def _settings_key(run: dict) -> str:
+    """The run's resolved config without its seed: runs that differ only in the seed
+    are the seeds of one leaderboard row; anything else is another row."""
+    config = dict(run.get("config") or {})
+    config.pop("seed", None)
+    text = json.dumps(config, sort_keys=True, separators=(",", ":"), default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _latest(runs: list[dict]) -> list[dict]:
+    """One run per (config hash, choices): a rerun (``--force``) counts once. The newest
+    finished or diverged run wins, so a newer interrupted rerun does not hide a result."""
+    best: dict[str, dict] = {}
+    for run in runs:
+        key = json.dumps([run.get("config_hash") or run["id"], run.get("choices") or {}],
+                         sort_keys=True)
+        old = best.get(key)
+        rank = (run["status"] in RANKED_STATUSES, run["id"])
+        if old is None or rank > (old["status"] in RANKED_STATUSES, old["id"]):
+            best[key] = run
+    return sorted(best.values(), key=lambda r: r["id"])
+
+
+def _distinguish(entries: list["Entry"], settings_of: dict[int, dict]) -> None:
+    """Rows that share choices and preset but not settings get the differing settings
+    in their label (``iterations=300``), so they are not mistaken for each other."""
+    by_label: dict[str, list] = {}
+    for e in entries:
+        by_label.setdefault(json.dumps([e.preset, e.choices], sort_keys=True), []).append(e)
+    for same in by_label.values():
+        if len(same) < 2:
+            continue
+        flat = [flatten(settings_of[id(e)]) for e in same]
+        keys = sorted(k for k in set().union(*flat) if len({repr(f.get(k)) for f in flat}) > 1)
+        for e, f in zip(same, flat):
+            e.distinct = {k: f.get(k) for k in keys}
+
+
 def build(runs: list[dict], metric: str, direction: str = "min") -> list[Entry]:
     """Rank groups of runs by the mean of ``metric`` over seeds.
 
-    Groups whose runs all diverged rank last; within the rest, finite means rank by
-    ``direction``, and a group whose metric is infinite (target never reached) after them.
-    Failed and interrupted runs are counted in ``statuses`` but not ranked.
+    A group is one preset, one choice of plugins and one set of settings; its seeds are
+    its runs. Tiers, in order: every seed reached a finite value; some seeds never
+    reached the target (inf) or diverged; all seeds never reached it; all diverged (or
+    no value). Within a tier, means rank by ``direction``. Failed and interrupted runs
+    are counted in ``statuses`` but not ranked.
     """
     groups: dict[str, Entry] = {}
-    latest: dict[str, dict] = {}
-    for run in runs:  # a rerun (--force) of the same config hash counts once: the newest
-        key = run.get("config_hash") or str(run["id"])
-        if key not in latest or run["id"] > latest[key]["id"]:
-            latest[key] = run
-    for run in sorted(latest.values(), key=lambda r: r["id"]):
-        key = json.dumps([run.get("preset"), run.get("choices") or {}], sort_keys=True)
-        entry = groups.setdefault(key, Entry(run.get("preset"), dict(run.get("choices") or {})))
+    settings_of: dict[int, dict] = {}
+    for run in _latest(runs):
+        key = json.dumps([run.get("preset"), run.get("choices") or {}, _settings_key(run)],
+                         sort_keys=True)
+        if key not in groups:
+            groups[key] = Entry(run.get("preset"), dict(run.get("choices") or {}))
+            settings_of[id(groups[key])] = (run.get("config") or {}).get("settings", {})
+        entry = groups[key]
         entry.statuses[run["status"]] = entry.statuses.get(run["status"], 0) + 1
         entry.code_versions.add(run.get("code_version"))
         settings = (run.get("config") or {}).get("settings", {})
@@ -103,9 +150,11 @@ def build(runs: list[dict], metric: str, direction: str = "min") -> list[Entry]:
         entry.seeds.append(run.get("seed"))
         entry.run_ids.append(run["id"])
     entries = [e for e in groups.values() if e.values or e.statuses]
+    _distinguish(entries, settings_of)
     for e in entries:
         e.stats = seed_stats(e.values)
         e.stats["never"] = sum(1 for v in e.values if math.isinf(v))
+        e.stats["diverged"] = e.statuses.get("diverged", 0)
     sign = 1 if direction == "min" else -1
 
     def order(e: Entry):
@@ -114,7 +163,8 @@ def build(runs: list[dict], metric: str, direction: str = "min") -> list[Entry]:
             return (3, 0.0)
         if e.stats["never"] == len(e.values) or not math.isfinite(mean):
             return (2, 0.0)
-        return (1 if e.stats["never"] else 0, sign * mean)
+        partial = e.stats["never"] or e.stats["diverged"]
+        return (1 if partial else 0, sign * mean)
 
     entries.sort(key=order)
     for i, e in enumerate(entries, start=1):

@@ -95,7 +95,7 @@ class Runner:
             rows[id(spec)] = None if self.store is None else self.store.create_run(
                 task=spec.task, config=spec.resolved, config_hash=spec.config_hash,
                 choices=spec.choices, seed=spec.seed, preset=spec.preset,
-                code_version=self.version, environment=environment(spec.plugin_versions))
+                code_version=self.version, environment=self._environment(spec))
             self.listener.started(spec)
             self._notify("run_started", run=spec)
             return True
@@ -143,6 +143,15 @@ class Runner:
                 outcomes.append(Outcome(spec, "skipped", error=reason))
                 self.listener.skipped(spec, reason)
         return outcomes
+
+    @staticmethod
+    def _environment(spec: RunSpec) -> dict:
+        """Where the run happens; read inside the one-thread BLAS limit every executor
+        applies, so the stored thread count is the one the run used."""
+        from .executors import _limit_blas
+
+        with _limit_blas():
+            return environment(spec.plugin_versions)
 
     def _close(self, run_id: int | None, result: RunResult) -> None:
         """Record a run's final status without its series (best effort: the database

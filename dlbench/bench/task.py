@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import types
 import typing
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -79,6 +80,9 @@ class Task:
     #: part of the standard suite (``dlbench run`` with no task), and where in it
     standard: ClassVar[bool] = True
     suite_order: ClassVar[int] = 100
+    #: what ``load()`` of the task's dataset must return (``Dataset``, ``Surface``);
+    #: ``None`` accepts anything. Checked when the grid is planned, before any run.
+    data_type: ClassVar[type | None] = None
     #: rough seconds per run at each preset, for ``--dry-run`` before any run is stored
     estimate_s: ClassVar[dict[str, float]] = {}
 
@@ -130,7 +134,17 @@ class Task:
 
 
 def coerce_setting(key: str, raw: str, hint) -> Any:
-    """A ``--set`` / ``--grid`` string as the type the task's config declares."""
+    """A ``--set`` / ``--grid`` string as the type the task's config declares.
+
+    ``X | None`` accepts ``None`` and otherwise coerces to ``X`` (so ``clip_norm=1`` and
+    ``clip_norm=1.0`` give the same value, and the same config hash).
+    """
+    args = typing.get_args(hint)
+    if args and type(None) in args and (typing.get_origin(hint) in (typing.Union, types.UnionType)):
+        rest = [a for a in args if a is not type(None)]
+        if raw.strip().lower() in ("none", "null"):
+            return None
+        hint = rest[0] if len(rest) == 1 else str
     if hint is str:
         return raw
     try:

@@ -72,7 +72,7 @@ def _summary_rows(outcomes, registry):
 @_kind_option("dataset")
 @click.option("--preset", default="quick", show_default=True, help="quick | book | test")
 @click.option("--seeds", type=click.IntRange(min=1), default=None, help="Run seeds 0..N-1.")
-@click.option("--seed", type=int, default=None, help="Run this one seed.")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Run this one seed.")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Override a task setting (e.g. iterations=200). Repeatable.")
 @click.option("--grid", "grid_items", multiple=True, metavar="KEY=V1,V2",

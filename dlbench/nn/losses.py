@@ -16,6 +16,12 @@ from .functional import log_softmax, sigmoid
 REDUCTIONS = ("mean", "sum", "none")
 
 
+def _as_float(x) -> np.ndarray:
+    """Integer predictions become float64 (their gradient is not an integer)."""
+    x = np.asarray(x)
+    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
+
+
 class Loss:
     """Base class: stores what ``backward`` needs between the two calls."""
 
@@ -65,6 +71,7 @@ class MSELoss(Loss):
         self.variant = variant
 
     def forward(self, prediction, target):
+        prediction = _as_float(prediction)
         target = np.asarray(target, dtype=prediction.dtype)
         if target.shape != prediction.shape:
             raise ValueError(f"mse: prediction {prediction.shape} and target {target.shape} differ")
@@ -96,6 +103,7 @@ class CrossEntropyLoss(Loss):
         self.label_smoothing = check_range("label_smoothing", float(label_smoothing), low=0.0, high=1.0)
 
     def forward(self, prediction, target):
+        prediction = _as_float(prediction)
         if prediction.ndim != 2:
             raise ValueError(f"cross-entropy expects logits (N, C), got {prediction.shape}")
         n, c = prediction.shape
@@ -140,6 +148,7 @@ class BCEWithLogitsLoss(Loss):
     """
 
     def forward(self, prediction, target):
+        prediction = _as_float(prediction)
         target = np.asarray(target, dtype=prediction.dtype)
         if target.shape != prediction.shape:
             raise ValueError(f"binary-cross-entropy: prediction {prediction.shape} and "

@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .. import config
+from ..bench.spec import flatten
 from ..errors import StorageError, UsageError
 from . import migrations
 from .engine import describe_error, make_engine
@@ -40,18 +41,6 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat()
 
 
-def flatten(config_dict: dict, prefix: str = "") -> dict[str, object]:
-    """``{"optimizer": {"lr": 0.1}}`` -> ``{"optimizer.lr": 0.1}``."""
-    out: dict[str, object] = {}
-    for key, value in config_dict.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict) and value:
-            out.update(flatten(value, name))
-        else:
-            out[name] = value
-    return out
-
-
 class ResultStore:
     """The results database at ``url`` (default ``sqlite:///results/dlbench.db``).
 
@@ -62,14 +51,18 @@ class ResultStore:
     def __init__(self, url: str | None = None):
         self.url = config.db_url(url)
         self.engine = make_engine(self.url)
-        with self._guard():
-            with self._write() as conn:
-                newer = migrations.unknown(conn)
-                if newer:
-                    raise StorageError(
-                        f"{self.url} was written by a newer dlbench (unknown schema "
-                        f"migration {newer[-1]!r}); upgrade dlbench or choose another --db")
-                migrations.apply(conn)
+        try:
+            with self._guard():
+                with self._write() as conn:
+                    newer = migrations.unknown(conn)
+                    if newer:
+                        raise StorageError(
+                            f"{self.url} was written by a newer dlbench (unknown schema "
+                            f"migration {newer[-1]!r}); upgrade dlbench or choose another --db")
+                    migrations.apply(conn)
+        except BaseException:
+            self.engine.dispose()  # a refused database keeps no connection open
+            raise
 
     def close(self) -> None:
         self.engine.dispose()

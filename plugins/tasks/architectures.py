@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from dlbench.bench import Preset, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, Task, TaskConfig
 from dlbench.bench.choices import parse_choice
 from dlbench.errors import check_range
 
@@ -61,6 +61,7 @@ QUICK = ["simple-cnn(width=1.0)", "lenet(width=1.0)", "alexnet(width=0.125)",
 
 class Architectures(Task):
     name = "architectures"
+    data_type = Dataset
     formula = ("test_acc = accuracy on the test split after the last epoch (eval mode), "
                "train_acc = the same on the training split; params, macs by shape inference "
                "at the data set's input shape; seconds_per_epoch = mean wall time of an "

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dlbench.bench import Preset, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, Task, TaskConfig
 
 from .common import child_rng, fit_mlp
 
@@ -33,6 +33,7 @@ class BatchNormConfig(TaskConfig):
 
 class BatchNormTask(Task):
     name = "batch-norm"
+    data_type = Dataset
     formula = 'for σ in logspace(0, −4, 16): W ~ N(0, σ²), train 20 epochs; mean_train_acc = mean over σ of the final training accuracy'
     reference = 'ゼロから作る Deep Learning 6.3 (batch_norm_test.py); Ioffe & Szegedy 2015 arXiv:1502.03167'
     suite_order = 3

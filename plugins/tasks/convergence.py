@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dlbench.bench import Preset, RunResult, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, RunResult, Task, TaskConfig
 from dlbench.bench.choices import parse_choice
 from dlbench.bench.metrics import area_under_curve, steps_to_target
 
@@ -43,6 +43,7 @@ class ConvergenceConfig(TaskConfig):
 
 class Convergence(Task):
     name = "convergence"
+    data_type = Dataset
     formula = 'steps_to_target = min{t : L_t ≤ target}; auc = mean_t L_t; the best lr on a shared log grid, ranked by (steps_to_target, auc)'
     reference = 'ゼロから作る Deep Learning 6.1.8 (optimizer_compare_mnist.py)'
     suite_order = 5

@@ -32,7 +32,7 @@ import numpy as np
 
 from dlbench.arch import (act, adaptive_avgpool, batchnorm, block, build, conv, dense, flatten,
                           infer, seq)
-from dlbench.bench import Preset, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, Task, TaskConfig
 from dlbench.bench.choices import parse_choice
 from dlbench.errors import HyperparameterError, check_range
 
@@ -127,6 +127,7 @@ QUICK = ["plain(depth=8)", "residual(depth=8)", "plain(depth=32)", "residual(dep
 
 class Degradation(Task):
     name = "degradation"
+    data_type = Dataset
     formula = ("train_error_e = running error over epoch e's batches (train mode); "
                "train_error = 1 − train_acc, train_acc and test_acc in eval mode after the "
                "last epoch; grad_norm_b = ‖∂L/∂θ_b‖₂ of block b after one backward pass at "

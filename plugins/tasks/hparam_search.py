@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dlbench.bench import Preset, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, Task, TaskConfig
 
 from .common import child_rng, fit_mlp
 
@@ -36,6 +36,7 @@ class HparamConfig(TaskConfig):
 
 class HyperparameterSearch(Task):
     name = "hyperparameter-search"
+    data_type = Dataset
     formula = 'lr = 10^U(a, b), λ = 10^U(c, d) per trial; best_val_acc = max over trials of the validation accuracy'
     reference = 'ゼロから作る Deep Learning 6.5 (hyperparameter_optimization.py); Bergstra & Bengio 2012'
     suite_order = 7

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dlbench.bench import Preset, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, Task, TaskConfig
 
 from .common import child_rng, fit_mlp
 
@@ -34,6 +34,7 @@ class OverfittingConfig(TaskConfig):
 
 class Overfitting(Task):
     name = "overfitting"
+    data_type = Dataset
     formula = 'gap_e = train_acc_e − test_acc_e per epoch e; final_gap, max_gap = max_e gap_e, best_test_acc = max_e test_acc_e'
     reference = 'ゼロから作る Deep Learning 6.4 (overfit_weight_decay.py, overfit_dropout.py)'
     suite_order = 4

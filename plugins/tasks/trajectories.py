@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dlbench.bench import Diverged, Preset, Task, TaskConfig
+from dlbench.bench import Diverged, Preset, Surface, Task, TaskConfig
 from dlbench.bench.choices import parse_choice
 from dlbench.nn import Parameter
 
@@ -32,6 +32,7 @@ class TrajectoriesConfig(TaskConfig):
 
 class Trajectories(Task):
     name = "trajectories"
+    data_type = Surface
     formula = 'θ_{t+1} = step(θ_t, ∇f(θ_t)); final_gap = f(θ_T) − f_min; steps_to_eps = min{t : f(θ_t) − f_min < ε}'
     reference = 'ゼロから作る Deep Learning 6.1.7 (optimizer_compare_naive.py); Surjanovic & Bingham test functions'
     suite_order = 6

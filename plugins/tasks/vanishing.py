@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dlbench.bench import Preset, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, Task, TaskConfig
 from dlbench.bench.choices import parse_choice
 from dlbench.bench.models import dense_names, mlp
 
@@ -28,7 +28,7 @@ FIXED_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 @dataclass
 class VanishingConfig(TaskConfig):
     activation: str = "sigmoid"
-    initializer: str = "normal(std=1)"
+    initializer: str = "normal(std=1.0)"
     hist_layers: int = 5
     hist_units: int = 100
     hist_samples: int = 1000
@@ -57,6 +57,7 @@ def dead_fraction(a: np.ndarray) -> float:
 
 class VanishingGradients(Task):
     name = "vanishing-gradients"
+    data_type = Dataset
     formula = 'per layer l: histogram, mean, std, saturated = P(a < 0.01 or a > 0.99) (tanh: |a| > 0.99), dead = P(unit is 0 on every sample); grad_ratio = ‖∂L/∂W_1‖ / ‖∂L/∂W_L‖'
     reference = 'ゼロから作る Deep Learning 6.2 (weight_init_activation_histogram.py); Glorot & Bengio 2010; He et al. 2015'
     suite_order = 1
@@ -69,17 +70,17 @@ class VanishingGradients(Task):
     estimate_s = {"quick": 0.5, "test": 0.1, "book": 5.0}
     presets = {
         "quick": Preset(choices={"activation": ["sigmoid", "tanh", "relu"],
-                                 "initializer": ["normal(std=1)", "normal(std=0.01)", "xavier", "he"]},
+                                 "initializer": ["normal(std=1.0)", "normal(std=0.01)", "xavier", "he"]},
                         seeds=3, budget_s=40,
                         note="histograms exactly as the book; gradients and 500 training "
                              "iterations on digits (64-[100]x5-10)"),
         "book": Preset(config={"dataset": "mnist", "dataset_fallback": "digits", "iterations": 2000},
                        choices={"activation": ["sigmoid", "relu", "tanh"],
-                                "initializer": ["normal(std=1)", "normal(std=0.01)", "xavier", "he"]}),
+                                "initializer": ["normal(std=1.0)", "normal(std=0.01)", "xavier", "he"]}),
         "test": Preset(config={"hist_samples": 100, "hidden": [20, 20, 20], "iterations": 20,
                                "grad_batch": 20},
                        choices={"activation": ["sigmoid", "relu"],
-                                "initializer": ["normal(std=1)", "he"]}),
+                                "initializer": ["normal(std=1.0)", "he"]}),
     }
 
     def run(self, config, rng, observer):

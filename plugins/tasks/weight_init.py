@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dlbench.bench import Preset, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, Task, TaskConfig
 from dlbench.bench.metrics import area_under_curve, steps_to_target
 
 from .common import fit_mlp
@@ -32,6 +32,7 @@ class WeightInitConfig(TaskConfig):
 
 class WeightInit(Task):
     name = "weight-init"
+    data_type = Dataset
     formula = 'L_t = cross-entropy at iteration t under SGD; final_loss = mean of the last 5 % of L_t; auc = mean_t L_t'
     reference = 'ゼロから作る Deep Learning 6.2.4 (weight_init_compare.py)'
     suite_order = 2

@@ -76,3 +76,52 @@ def test_grid_over_a_typed_setting_and_a_choice_like_string(reg):
     assert [s.config["net"] for s in specs] == ["plain(depth=8)", "residual(depth=14)"]
     with pytest.raises(UsageError, match="setting batch_size: cannot read 'x' as int"):
         plan(reg, "convergence", preset="test", choices={"batch_size": ["x"]})
+
+
+def test_editing_a_file_plugin_changes_the_hash(tmp_path):
+    from dlbench.pluginmanager import build_registry
+
+    path = tmp_path / "myopt.py"
+    body = ("from dlbench import hookimpl\nfrom dlbench.nn import Optimizer\n"
+            "class My(Optimizer):\n    def __init__(self, params, lr=0.1):\n"
+            "        super().__init__(params, lr=lr)\n    def step(self):\n"
+            "        for p in self.params: p.data -= {} * p.grad\n"
+            "@hookimpl\ndef register_optimizers(register):\n    register('my-opt', My)\n")
+    hashes = []
+    for factor in ("self.lr", "0.5 * self.lr"):
+        path.write_text(body.format(factor))
+        reg = build_registry([str(path)], autoload=False)
+        version = reg.plugins[-1].version
+        assert version.startswith("src.")
+        hashes.append(plan(reg, "convergence", preset="test", seeds=[0],
+                           choices={"optimizer": ["my-opt"]})[0].config_hash)
+    assert hashes[0] != hashes[1]
+
+
+def test_task_plugin_and_version_are_in_the_resolved_config(reg):
+    spec = plan(reg, "convergence", preset="test", seeds=[0])[0]
+    assert spec.resolved["task_plugin"]["plugin"] == "dlbench.plugins.tasks"
+
+
+def test_grid_over_list_settings_and_optional_settings(reg):
+    specs = plan(reg, "convergence", preset="test", seeds=[0], choices={
+        "optimizer": ["sgd"], "hidden": ["[16],[32, 32],[16]"]})
+    assert [s.config["hidden"] for s in specs] == [[16], [32, 32]]
+    a = plan(reg, "convergence", preset="test", seeds=[0], overrides=reg.get("task", "convergence").parse_set(["clip_norm=1"]))
+    b = plan(reg, "convergence", preset="test", seeds=[0], overrides=reg.get("task", "convergence").parse_set(["clip_norm=1.0"]))
+    assert a[0].config["clip_norm"] == 1.0 and a[0].config_hash == b[0].config_hash
+    with pytest.raises(UsageError, match="cannot read 'oops' as float"):
+        reg.get("task", "convergence").parse_set(["clip_norm=oops"])
+
+
+def test_choice_arguments_are_checked_and_normalised_before_running(reg):
+    with pytest.raises(UsageError, match="has no parameter 'betaz'"):
+        plan(reg, "convergence", preset="test", choices={"optimizer": ["adam(betaz=0.9)"]})
+    one = plan(reg, "convergence", preset="test", seeds=[0], choices={"optimizer": ["sgd(lr=1)"]})
+    onef = plan(reg, "convergence", preset="test", seeds=[0], choices={"optimizer": ["sgd(lr=1.0)"]})
+    assert one[0].config_hash == onef[0].config_hash
+
+
+def test_a_dataset_of_the_wrong_kind_is_refused_when_planning(reg):
+    with pytest.raises(UsageError, match="gives a Dataset; this task needs a Surface"):
+        plan(reg, "trajectories", preset="test", choices={"dataset": ["digits"]})

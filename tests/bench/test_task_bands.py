@@ -32,7 +32,7 @@ def mean(rows, key):
 
 @pytest.fixture(scope="module")
 def vanishing():
-    combos = [("sigmoid", "normal(std=1)"), ("sigmoid", "xavier"), ("sigmoid", "normal(std=0.01)"),
+    combos = [("sigmoid", "normal(std=1.0)"), ("sigmoid", "xavier"), ("sigmoid", "normal(std=0.01)"),
               ("relu", "he")]
     outs = []
     for act, init in combos:
@@ -43,7 +43,7 @@ def vanishing():
 def test_sigmoid_with_std_1_saturates_while_xavier_spreads_activations(vanishing):
     sig = by(vanishing, "initializer", activation="sigmoid")
     # observed: saturated 0.51-0.53 (std 1) vs 0.000 (Xavier); last-layer std 0.10-0.12
-    assert mean(sig["normal(std=1)"], "saturated_mean") > 0.35
+    assert mean(sig["normal(std=1.0)"], "saturated_mean") > 0.35
     assert mean(sig["xavier"], "saturated_mean") < 0.01
     assert 0.05 < mean(sig["xavier"], "act_std_last") < 0.2
     # std 0.01 collapses every layer to ~0.5 (observed std 0.011-0.012)

@@ -91,3 +91,9 @@ def test_bad_arguments_are_refused():
         CrossEntropyLoss(label_smoothing=1.5)
     with pytest.raises(ValueError, match="labels must be in"):
         CrossEntropyLoss().forward(LOGITS, np.array([0, 3]))
+
+
+def test_integer_predictions_get_float_gradients():
+    loss = MSELoss()
+    assert loss.forward(np.array([1, 2]), np.array([0, 0])) == pytest.approx(2.5)
+    np.testing.assert_allclose(loss.backward(), [1.0, 2.0])

@@ -167,3 +167,19 @@ def test_observer_hooks_are_isolated(tmp_path):
     import sys
     assert sys.modules["dlbench_local.obs"].seen == ["R"]
     assert problems and "observer bug" in problems[0]
+
+
+def test_a_plugin_that_replaces_a_name_then_raises_gives_the_original_back(tmp_path):
+    folder = tmp_path / "plugs"
+    folder.mkdir()
+    (folder / "badreplace.py").write_text(
+        "from dlbench import hookimpl\n"
+        "from dlbench.nn import Optimizer\n"
+        "@hookimpl\n"
+        "def register_optimizers(register):\n"
+        "    register('sgd', Optimizer, replace=True)\n"
+        "    raise RuntimeError('broke after replacing sgd')\n")
+    reg = build_registry(plugins_dir=folder)
+    assert reg.entry("optimizer", "sgd").plugin == "dlbench.plugins.optimizers"
+    assert ("optimizer", "sgd") in reg.by_plugin["dlbench.plugins.optimizers"]
+    assert reg.failures[0].name == "badreplace"

@@ -53,8 +53,8 @@ def test_activation_histograms_one_panel_per_layer_mean_counts(store):
     assert [ax.get_title() for ax in fig.axes[:layers]] == [f"layer {i}" for i in range(1, 6)]
     # sigmoid's bins are fixed on [0, 1], so the mean over seeds is a plain mean per bin
     row = next(i for i in range(len(combos))
-               if fig.axes[i * layers].get_ylabel().startswith("sigmoid, normal(std=1)"))
-    runs = runs_of(store, "vanishing-gradients", activation="sigmoid", initializer="normal(std=1)")
+               if fig.axes[i * layers].get_ylabel().startswith("sigmoid, normal(std=1.0)"))
+    runs = runs_of(store, "vanishing-gradients", activation="sigmoid", initializer="normal(std=1.0)")
     assert len(runs) == 2
     hists = np.array([store.artifact(r["id"], "hist") for r in runs], dtype=float)
     edges = store.artifact(runs[0]["id"], "hist_edges")
