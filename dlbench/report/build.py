@@ -17,7 +17,7 @@ from .figures import FIGURE_KINDS, FigureOptions, draw
 from .figures.curves import GENERIC_KEYS
 from .fonts import figure_language
 from .html import Markup, esc, figure, image_uri, link, page, pre, reference_html, run_links, tag
-from .i18n import check_lang, text
+from .i18n import check_lang, status_word, text
 from .selection import RunFilter, select
 from .tables import leaderboard_table, results_table
 
@@ -70,32 +70,31 @@ def _global_warnings(runs: list[dict], lang: str) -> list[Markup]:
     out = []
     bad = [r for r in runs if r["status"] not in ("finished", "diverged")]
     if bad:
-        out.append(Markup(f"{len(bad)} run(s) did not finish and are left out of the figures "
-                          f"and rankings (their errors are in the run list): ") + run_links(
-                              r["id"] for r in bad))
+        out.append(esc(text("warn_unfinished", lang, n=len(bad)))
+                   + run_links(r["id"] for r in bad))
     diverged = [r for r in runs if r["status"] == "diverged"]
     if diverged:
-        out.append(Markup(f"{len(diverged)} run(s) diverged; figures show them up to their "
-                          "divergence and leaderboards rank them last: ")
+        out.append(esc(text("warn_diverged", lang, n=len(diverged)))
                    + run_links(r["id"] for r in diverged))
     versions = sorted({str(r.get("code_version")) for r in runs})
     if len(versions) > 1:
-        out.append(esc(f"runs from {len(versions)} code versions are mixed in this report "
-                       f"({'; '.join(versions)}); numbers may not be comparable across them."))
+        out.append(esc(text("warn_versions", lang, n=len(versions), versions="; ".join(versions))))
     return out
 
 
 def _run_block(run: dict, full: dict, figure_ids: list[tuple[str, str]], lang: str) -> Markup:
     choices = ", ".join(f"{k}={v}" for k, v in (run.get("choices") or {}).items())
-    head = f"run {run['id']} — {run['task']}" + (f" ({choices})" if choices else "") + \
-        f", {text('seed', lang)} {run.get('seed')}: {run['status']}"
+    head = f"{text('run_n', lang, id=run['id'])} — {run['task']}" + \
+        (f" ({choices})" if choices else "") + \
+        f", {text('seed', lang)} {run.get('seed')}: {status_word(run['status'], lang)}"
     facts = (f"{text('preset', lang)}: {run.get('preset')} · {text('code_version', lang)}: "
-             f"{run.get('code_version')} · started {run.get('started_at')} · "
+             f"{run.get('code_version')} · {text('started', lang)} {run.get('started_at')} · "
              f"{text('duration', lang)}: {run.get('duration_s') or 0:.2f}")
     parts = [tag("h3", head), tag("p", facts)]
     if run.get("error"):
-        parts.append(tag("p", f"{text('error', lang)} (step {run.get('error_step')}): "
-                              f"{run['error']}", class_="warning"))
+        step = run.get("error_step")
+        where = f" ({text('step', lang)} {step})" if step is not None else ""
+        parts.append(tag("p", f"{text('error', lang)}{where}: {run['error']}", class_="warning"))
     if figure_ids:
         parts.append(tag("p", [esc(text("figures_of_run", lang) + ": "),
                                Markup(", ".join(link(i, t) for i, t in figure_ids))],
@@ -130,7 +129,7 @@ def build_report(store, registry, *, task: str | None = None, lang: str = "en",
         warnings.append(esc(language.note))
     if not all_runs:
         warnings.append(esc(text("no_runs_report", lang, what=f"task={task}" if task else
-                                 "any task")))
+                                 text("any_task", lang))))
     warnings += _global_warnings(all_runs, lang)
     info.warnings = [str(w) for w in warnings]
     sections, figures_of_run = [], {}
@@ -194,7 +193,7 @@ def _task_section(name, runs, store, registry, language, band, figure_format, la
         image = image_uri(result.to_bytes(figure_format), figure_format)
         result.figure.clear()  # free the memory of large figures as soon as they are encoded
         parts.append(figure(fig_id, title, image, result.caption, result.notes, result.run_ids,
-                            text("runs_behind", lang)))
+                            text("runs_behind", lang), text("note_prefix", lang)))
         info.figures.append((fig_id, title))
         for run_id in result.run_ids:
             figures_of_run.setdefault(run_id, []).append((fig_id, title))

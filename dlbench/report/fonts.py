@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import matplotlib
 from matplotlib import font_manager
 
-from .i18n import check_lang, text
+from .i18n import Message, check_lang
 
 #: fonts looked for, in order of preference (family names as matplotlib reports them)
 JAPANESE_FONTS = ("Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "IPAGothic",
@@ -75,7 +75,16 @@ class FigureLanguage:
     lang: str
     font: str | None = None
     note: str | None = None  # in the asked language, for the report and the command line
-    figure_note: str | None = None  # the same in the figure's language (drawn in it)
+
+    @property
+    def fallback_note(self) -> Message | None:
+        """The note about the missing font in any language (figures list it in the report's
+        and draw it in their own)."""
+        return font_fallback_note() if self.note else None
+
+
+def font_fallback_note() -> Message:
+    return Message("font_fallback", fonts=", ".join(JAPANESE_FONTS[:5]))
 
 
 def figure_language(lang: str = "en", *, installed: set[str] | None = None) -> FigureLanguage:
@@ -85,9 +94,8 @@ def figure_language(lang: str = "en", *, installed: set[str] | None = None) -> F
         return FigureLanguage("en", "en")
     font = japanese_font(installed)
     if font is None:
-        fonts = ", ".join(JAPANESE_FONTS[:5])
-        return FigureLanguage(lang, "en", None, text("font_fallback", lang, fonts=fonts),
-                              text("font_fallback", "en", fonts=fonts))
+        note = font_fallback_note()
+        return FigureLanguage(lang, "en", None, note.to(lang))
     return FigureLanguage(lang, lang, font)
 
 

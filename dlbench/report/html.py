@@ -14,7 +14,12 @@ from collections.abc import Iterable, Sequence
 
 
 class Markup(str):
-    """A string that is already HTML."""
+    """A string that is already HTML; ``markup + text`` escapes ``text`` and stays Markup."""
+
+    def __add__(self, other):
+        if not isinstance(other, str):
+            return NotImplemented
+        return Markup(str.__add__(self, esc(other)))
 
 
 def esc(value) -> Markup:
@@ -88,12 +93,13 @@ def image_uri(data: bytes, fmt: str) -> str:
 
 
 def figure(figure_id: str, title: str, image: str, caption: Markup | str, notes: Sequence[str],
-           run_ids: Sequence[int], runs_label: str) -> Markup:
-    """An embedded image with its caption, its notes and links to the runs behind it."""
+           run_ids: Sequence[int], runs_label: str, note_label: str = "note: ") -> Markup:
+    """An embedded image with its caption, its notes (each after ``note_label``) and links
+    to the runs behind it."""
     parts = [void("img", src=image, alt=title),
              tag("figcaption", [tag("strong", title), Markup(" "), esc(caption)])]
     for note in notes:
-        parts.append(tag("p", "note: " + note, class_="note"))
+        parts.append(tag("p", note_label + note, class_="note"))
     if run_ids:
         parts.append(tag("p", [esc(runs_label + ": "), run_links(run_ids)], class_="runs"))
     return tag("figure", parts, id=figure_id)

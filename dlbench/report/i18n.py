@@ -1,7 +1,7 @@
 """Words of figures and reports in English and Japanese.
 
 ``text(key, lang)`` returns the word in ``lang`` (``"en"`` or ``"ja"``), English when a
-key has no Japanese form. Figures ask for their language through
+key has no Japanese form; :class:`Message` holds words whose language is chosen later. Figures ask for their language through
 :func:`dlbench.report.fonts.figure_language`, which falls back to English when no
 Japanese-capable font is installed.
 """
@@ -142,6 +142,96 @@ TEXT: dict[str, dict[str, str]] = {
     "preset": {"en": "preset", "ja": "プリセット"},
     "code_version": {"en": "code version", "ja": "コードのバージョン"},
     "duration": {"en": "duration (s)", "ja": "所要時間 (秒)"},
+    "any_task": {"en": "any task", "ja": "すべてのタスク"},
+    "note_prefix": {"en": "note: ", "ja": "注: "},
+    "list_sep": {"en": ", ", "ja": "、"},
+    # table headers and cells
+    "n_runs": {"en": "n", "ja": "実行数"},
+    "mean_std": {"en": "{metric}: mean ± std", "ja": "{metric}: 平均 ± 標準偏差"},
+    "ci95": {"en": "95% CI", "ja": "95% 信頼区間"},
+    "runs_col": {"en": "runs", "ja": "実行"},
+    "run_col": {"en": "run", "ja": "実行"},
+    "grid": {"en": "grid", "ja": "探索グリッド"},
+    "defaults": {"en": "(defaults)", "ja": "(既定値)"},
+    "status_tally": {"en": "{status} {n}", "ja": "{status} {n} 件"},
+    "status_count": {"en": "{n} {status}", "ja": "{status} {n} 件"},
+    "never_reached": {"en": "{n} never reached", "ja": "目標に届かず {n} 件"},
+    "grid_edge": {"en": "on the grid's edge in {n} seed(s): widen the grid",
+                  "ja": "{n} シードで最良値がグリッドの端: グリッドを広げてください"},
+    "status_running": {"en": "running", "ja": "実行中"},
+    "status_finished": {"en": "finished", "ja": "完了"},
+    "status_diverged": {"en": "diverged", "ja": "発散"},
+    "status_failed": {"en": "failed", "ja": "失敗"},
+    "status_interrupted": {"en": "interrupted", "ja": "中断"},
+    # each run's block
+    "run_n": {"en": "run {id}", "ja": "実行 {id}"},
+    "started": {"en": "started", "ja": "開始"},
+    "step": {"en": "step", "ja": "ステップ"},
+    # warnings at the top of the report
+    "warn_unfinished": {
+        "en": "{n} run(s) did not finish and are left out of the figures and rankings (their "
+              "errors are in the run list): ",
+        "ja": "{n} 件の実行が完了しなかったため、図とランキングから除外しました"
+              "(エラーは実行の一覧にあります): "},
+    "warn_diverged": {
+        "en": "{n} run(s) diverged; figures show them up to their divergence and leaderboards "
+              "rank them last: ",
+        "ja": "{n} 件の実行が発散しました。図では発散するまでを描き、ランキングでは最下位にしています: "},
+    "warn_versions": {
+        "en": "runs from {n} code versions are mixed in this report ({versions}); numbers may "
+              "not be comparable across them.",
+        "ja": "このレポートには {n} 種類のコードのバージョンの実行が混在しています({versions})。"
+              "バージョンが違うと数値を比べられないことがあります。"},
+    # notes of a run selection (figures and report)
+    "all_runs": {"en": "all runs", "ja": "すべての実行"},
+    "filter_runs": {"en": "run {ids}", "ja": "実行 {ids}"},
+    "filter_seeds": {"en": "seed {seeds}", "ja": "シード {seeds}"},
+    "note_no_id": {"en": "no stored run with id {ids}", "ja": "ID {ids} の実行は保存されていません"},
+    "note_no_match": {"en": "no stored run matches {what}",
+                      "ja": "{what} に合う保存済みの実行がありません"},
+    "note_none_finished": {
+        "en": "none of the {n} matching runs finished ({counts}); nothing to plot",
+        "ja": "条件に合う {n} 件の実行はどれも完了していません({counts})。描くものがありません"},
+    "note_left_out": {"en": "left out {n} run(s) that did not finish ({counts}): run {ids}",
+                      "ja": "完了しなかった {n} 件の実行を除外({counts}): 実行 {ids}"},
+    "note_hidden": {
+        "en": "{n} older run(s) of the same configuration and code version hidden (reruns "
+              "with --force): run {ids}",
+        "ja": "設定とコードのバージョンが同じ古い実行 {n} 件は非表示(--force で再実行されたもの): "
+              "実行 {ids}"},
+    "note_diverged": {"en": "{n} diverged run(s) shown up to their divergence: run {ids}",
+                      "ja": "発散した {n} 件の実行は発散するまでを表示: 実行 {ids}"},
+    "note_versions": {"en": "runs from {n} code versions are mixed: {versions}",
+                      "ja": "{n} 種類のコードのバージョンの実行が混在: {versions}"},
+    # why a figure has nothing to show, and notes of single figures
+    "nothing_task_runs": {"en": "no {task} runs", "ja": "{task} の実行がありません"},
+    "nothing_loss": {"en": "the selected {task} runs stored no loss series",
+                     "ja": "選んだ {task} の実行には損失の系列 (loss) が保存されていません"},
+    "nothing_series": {"en": "the {task} runs store none of the series {keys}",
+                       "ja": "{task} の実行には系列 {keys} のどれも保存されていません"},
+    "nothing_histograms": {"en": "no vanishing-gradients run with stored histograms",
+                           "ja": "ヒストグラムを保存した vanishing-gradients の実行がありません"},
+    "nothing_cnn_keys": {"en": "no architectures run has all of the summary keys {keys}",
+                         "ja": "要約のキー {keys} をすべて持つ architectures の実行がありません"},
+    "nothing_bn_table": {
+        "en": "the selected batch-norm runs stored no accuracy_by_scale table",
+        "ja": "選んだ batch-norm の実行には精度の表 (accuracy_by_scale) が保存されていません"},
+    "nothing_trials": {
+        "en": "the selected hyperparameter-search runs stored no trials table",
+        "ja": "選んだ hyperparameter-search の実行には試行の表 (trials) が保存されていません"},
+    "note_cnn_skipped": {"en": "{n} run(s) without {keys} left out",
+                         "ja": "{keys} のない {n} 件の実行を除外"},
+    "note_zero_grad": {
+        "en": "zero gradient norms (dead layers) cannot be drawn on the log scale",
+        "ja": "勾配ノルムが 0 の層(学習しない層)は対数軸に描けません"},
+    "note_bn_diverged": {
+        "en": "{label}: training diverged at weight std {stds} in some seed (no accuracy there)",
+        "ja": "{label}: 重みの標準偏差 {stds} で学習が発散したシードがあります(そこでは精度なし)"},
+    "note_no_surface": {"en": "cannot load the surface {name} to draw its contour: {error}",
+                        "ja": "等高線を描くための曲面 {name} を読み込めません: {error}"},
+    "not_run": {"en": "not run", "ja": "未実行"},
+    "best_lr": {"en": " (best lr {lrs})", "ja": " (最良の学習率 {lrs})"},
+    "lr_of": {"en": " (lr {lrs})", "ja": " (学習率 {lrs})"},
     "font_fallback": {
         "en": "No Japanese-capable font is installed (looked for {fonts}); figure labels "
               "are in English. Install one (e.g. Debian's fonts-noto-cjk or fonts-ipaexfont) "
@@ -149,6 +239,51 @@ TEXT: dict[str, dict[str, str]] = {
         "ja": "日本語フォントが見つからないため({fonts} を探しました)、図のラベルは英語です。"
               "日本語のラベルにするには fonts-noto-cjk や fonts-ipaexfont などを入れてください。"},
 }
+
+
+class Message(str):
+    """Words that can be said in every language, for text made before its language is known
+    (a selection's notes are drawn in the figure's language and listed in the report's).
+
+    The string itself is the English form, so English output, ``==`` and ``in`` are as
+    for plain text; :meth:`to` gives any language. Format values that are messages are
+    said in the same language.
+    """
+
+    def __new__(cls, key: str, **fmt):
+        self = super().__new__(cls, _render(key, "en", fmt))
+        self.key, self.fmt = key, fmt
+        return self
+
+    def to(self, lang: str) -> str:
+        return _render(self.key, lang, self.fmt)
+
+
+class Phrase(Message):
+    """A :class:`Message` composed by ``compose(lang) -> str`` (lists, labels)."""
+
+    def __new__(cls, compose):
+        self = str.__new__(cls, compose("en"))
+        self.compose = compose
+        return self
+
+    def to(self, lang: str) -> str:
+        return self.compose(lang)
+
+
+def say(value, lang: str) -> str:
+    """``value`` in ``lang``: a :class:`Message` translated, anything else as text."""
+    return value.to(lang) if isinstance(value, Message) else str(value)
+
+
+def _render(key: str, lang: str, fmt: dict) -> str:
+    return text(key, lang, **{k: say(v, lang) for k, v in fmt.items()})
+
+
+def status_word(status: str, lang: str = "en") -> str:
+    """A run status (``finished``, ``failed``...) in ``lang``; unknown ones as stored."""
+    key = f"status_{status}"
+    return text(key, lang) if key in TEXT else str(status)
 
 
 def check_lang(lang: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..bench.choices import parse_choice
 from ..errors import UsageError
+from .i18n import Message, Phrase, status_word, text
 
 #: statuses whose stored numbers are results (a diverged run is a result, not a failure)
 PLOTTED_STATUSES = ("finished", "diverged")
@@ -37,27 +38,31 @@ class RunFilter:
         """From command-line values; ``choices`` are ``"kind=name"`` strings (repeatable,
         and ``kind=a,b`` accepts either)."""
         wanted: dict[str, list[str]] = {}
-        for text in choices:
-            kind, sep, names = str(text).partition("=")
+        for item in choices:
+            kind, sep, names = str(item).partition("=")
             if not sep or not kind.strip() or not names.strip():
-                raise UsageError(f"--choice expects KIND=NAME (e.g. optimizer=adam), got {text!r}")
+                raise UsageError(f"--choice expects KIND=NAME (e.g. optimizer=adam), got {item!r}")
             wanted.setdefault(kind.strip(), []).extend(
                 n.strip() for n in _split_top_level(names) if n.strip())
         return cls(task=task, ids=tuple(int(i) for i in ids),
                    choices=tuple((k, tuple(v)) for k, v in sorted(wanted.items())),
                    preset=preset, seeds=tuple(int(s) for s in seeds))
 
-    def describe(self) -> str:
-        """``task=convergence, optimizer=adam, seed=0`` (or ``all runs``)."""
+    def describe(self) -> Message:
+        """``task=convergence, optimizer=adam, seed=0`` (or ``all runs``), in any language
+        through :meth:`Message.to`."""
+        return Phrase(self._describe)
+
+    def _describe(self, lang: str) -> str:
         parts = [f"task={self.task}"] if self.task else []
         if self.ids:
-            parts.append("run " + ",".join(map(str, self.ids)))
+            parts.append(text("filter_runs", lang, ids=",".join(map(str, self.ids))))
         parts += [f"{k}={'|'.join(v)}" for k, v in self.choices]
         if self.preset:
             parts.append(f"preset={self.preset}")
         if self.seeds:
-            parts.append("seed " + ",".join(map(str, self.seeds)))
-        return ", ".join(parts) or "all runs"
+            parts.append(text("filter_seeds", lang, seeds=",".join(map(str, self.seeds))))
+        return ", ".join(parts) or text("all_runs", lang)
 
     def accepts(self, run: dict) -> bool:
         if self.task and run["task"] != self.task:
@@ -73,17 +78,17 @@ class RunFilter:
                    for kind, values in self.choices)
 
 
-def _split_top_level(text: str) -> list[str]:
+def _split_top_level(names: str) -> list[str]:
     out, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
+    for i, ch in enumerate(names):
         if ch in "([":
             depth += 1
         elif ch in ")]":
             depth -= 1
         elif ch == "," and depth == 0:
-            out.append(text[start:i])
+            out.append(names[start:i])
             start = i + 1
-    out.append(text[start:])
+    out.append(names[start:])
     return out
 
 
@@ -106,11 +111,12 @@ class Group:
     choices: dict
     runs: list = field(default_factory=list)
 
-    def label(self, *, with_preset: bool = False, only: Iterable[str] | None = None) -> str:
+    def label(self, *, with_preset: bool = False, only: Iterable[str] | None = None,
+              lang: str = "en") -> str:
         kinds = list(only) if only is not None else list(self.choices)
-        text = ", ".join(str(self.choices[k]) if only is not None else f"{k}={self.choices[k]}"
-                         for k in kinds if k in self.choices) or "(defaults)"
-        return f"{text} [{self.preset}]" if with_preset and self.preset else text
+        words = ", ".join(str(self.choices[k]) if only is not None else f"{k}={self.choices[k]}"
+                          for k in kinds if k in self.choices) or text("defaults", lang)
+        return f"{words} [{self.preset}]" if with_preset and self.preset else words
 
     @property
     def run_ids(self) -> list[int]:
@@ -163,35 +169,37 @@ class Selection:
 
 def select(runs: list[dict], filt: RunFilter) -> Selection:
     """Apply ``filt`` to ``runs`` and write the notes: none matched, runs left out
-    (failed, interrupted, running), diverged runs shown, mixed code versions."""
+    (failed, interrupted, running), diverged runs shown, mixed code versions. Notes are
+    :class:`~dlbench.report.i18n.Message` s: English as text, any language by ``.to``."""
     matched, hidden = _newest_of_each(r for r in runs if filt.accepts(r))
     sel = Selection(filt, [r for r in matched if r["status"] in PLOTTED_STATUSES],
                     [r for r in matched if r["status"] not in PLOTTED_STATUSES])
     if filt.ids:
         missing = sorted(set(filt.ids) - {r["id"] for r in runs})
         if missing:
-            sel.notes.append(f"no stored run with id {', '.join(map(str, missing))}")
+            sel.notes.append(Message("note_no_id", ids=", ".join(map(str, missing))))
     if not matched:
-        sel.notes.insert(0, f"no stored run matches {filt.describe()}")
+        sel.notes.insert(0, Message("note_no_match", what=filt.describe()))
     elif not sel.runs:
-        sel.notes.insert(0, f"none of the {len(matched)} matching runs finished "
-                            f"({_status_counts(matched)}); nothing to plot")
+        sel.notes.insert(0, Message("note_none_finished", n=len(matched),
+                                    counts=status_counts(matched)))
     if sel.left_out and sel.runs:
-        ids = ", ".join(str(r["id"]) for r in sel.left_out)
-        sel.notes.append(f"left out {len(sel.left_out)} run(s) that did not finish "
-                         f"({_status_counts(sel.left_out)}): run {ids}")
+        sel.notes.append(Message("note_left_out", n=len(sel.left_out),
+                                 counts=status_counts(sel.left_out), ids=_ids(sel.left_out)))
     if hidden:
-        sel.notes.append(f"{len(hidden)} older run(s) of the same configuration and code version "
-                         f"hidden (reruns with --force): run {', '.join(str(i) for i in hidden)}")
+        sel.notes.append(Message("note_hidden", n=len(hidden),
+                                 ids=", ".join(str(i) for i in hidden)))
     diverged = [r for r in sel.runs if r["status"] == "diverged"]
     if diverged:
-        sel.notes.append(f"{len(diverged)} diverged run(s) shown up to their divergence: run "
-                         + ", ".join(str(r["id"]) for r in diverged))
+        sel.notes.append(Message("note_diverged", n=len(diverged), ids=_ids(diverged)))
     versions = sorted({str(r.get("code_version")) for r in sel.runs})
     if len(versions) > 1:
-        sel.notes.append(f"runs from {len(versions)} code versions are mixed: "
-                         + "; ".join(versions))
+        sel.notes.append(Message("note_versions", n=len(versions), versions="; ".join(versions)))
     return sel
+
+
+def _ids(runs: list[dict]) -> str:
+    return ", ".join(str(r["id"]) for r in runs)
 
 
 def _newest_of_each(runs) -> tuple[list[dict], list[int]]:
@@ -213,8 +221,11 @@ def select_from_store(store, filt: RunFilter) -> Selection:
     return select(store.list_runs(task=filt.task), filt)
 
 
-def _status_counts(runs: list[dict]) -> str:
+def status_counts(runs: list[dict]) -> Message:
+    """``1 failed, 2 interrupted`` (``失敗 1 件、中断 2 件``)."""
     counts: dict[str, int] = {}
     for r in runs:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    return ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    return Phrase(lambda lang: text("list_sep", lang).join(
+        text("status_count", lang, n=n, status=status_word(s, lang))
+        for s, n in sorted(counts.items())))

@@ -6,11 +6,12 @@ number to the configuration that produced it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from ..bench import leaderboard as lb
 from .html import esc, link, run_links, table
-from .i18n import text
+from .i18n import status_word, text
 
 
 def primary_metric(registry, task: str, runs: list[dict]) -> tuple[str, str]:
@@ -43,19 +44,23 @@ def leaderboard_table(task: str, runs: list[dict], registry, lang: str) -> tuple
     metric, direction = primary_metric(registry, task, runs)
     entries = lb.build(runs, metric, direction)
     mixed = len({e.preset for e in entries}) > 1
-    headers = ["#", text("choices", lang), *([text("preset", lang)] if mixed else []), "n",
-               f"{metric}: mean ± std", "95% CI", text("status", lang), "runs", "grid"]
+    headers = ["#", text("choices", lang), *([text("preset", lang)] if mixed else []),
+               text("n_runs", lang), text("mean_std", lang, metric=metric), text("ci95", lang),
+               text("status", lang), text("runs_col", lang), text("grid", lang)]
+    sep = text("list_sep", lang)
     rows = []
     for e in entries:
         s = e.stats
         n = s.get("n", 0)
         mean = _num(s.get("mean")) + (f" ± {_num(s.get('std'))}" if n > 1 else "")
-        statuses = ", ".join(f"{k} {v}" for k, v in e.statuses.items())
+        statuses = [text("status_tally", lang, status=status_word(k, lang), n=v)
+                    for k, v in e.statuses.items()]
         if s.get("never"):
-            statuses += f", {s['never']} never reached"
-        rows.append([e.rank, e.label(), *([e.preset or ""] if mixed else []), n, mean,
-                     f"±{_num(s.get('ci95'))}" if n > 1 else "–", statuses,
-                     run_links(e.run_ids), e.grid_text()])
+            statuses.append(text("never_reached", lang, n=s["never"]))
+        rows.append([e.rank, _entry_label(e, lang),
+                     *([e.preset or ""] if mixed else []), n, mean,
+                     f"±{_num(s.get('ci95'))}" if n > 1 else "–", sep.join(statuses),
+                     run_links(e.run_ids), _grid_text(e, lang)])
     better = text("lower" if direction == "min" else "higher", lang)
     caption = f"{text('leaderboard', lang)} — {task}: " + text("ranked_by", lang, metric=metric,
                                                                 better=better)
@@ -64,19 +69,36 @@ def leaderboard_table(task: str, runs: list[dict], registry, lang: str) -> tuple
     return table_id, table(table_id, caption, headers, rows, numeric=numeric)
 
 
+def _entry_label(entry, lang: str) -> str:
+    """The entry's label (choices are identifiers) with ``(defaults)`` in ``lang``."""
+    label = entry.label()
+    if entry.choices:
+        return label
+    return text("defaults", lang) + label.removeprefix(text("defaults", "en"))
+
+
+def _grid_text(entry, lang: str) -> str:
+    """The entry's search grid and picks (identifiers and numbers), and the warning about
+    a pick on the grid's edge in ``lang``."""
+    if lang == "en" or not entry.on_edge:
+        return entry.grid_text()
+    plain = dataclasses.replace(entry, on_edge=0).grid_text()
+    return "; ".join(p for p in (plain, text("grid_edge", lang, n=entry.on_edge)) if p)
+
+
 def results_table(task: str, runs: list[dict], lang: str) -> tuple[str, object]:
     """``(table_id, html)``: one row per run (link, choices, seed, status, summary)."""
     kinds = list(dict.fromkeys(k for r in runs for k in (r.get("choices") or {})))
     keys = sorted({k for r in runs for k in r["summary"]})
     mixed_presets = len({r.get("preset") for r in runs}) > 1
-    headers = ["run", *kinds, *([text("preset", lang)] if mixed_presets else []),
+    headers = [text("run_col", lang), *kinds, *([text("preset", lang)] if mixed_presets else []),
                text("seed", lang), text("status", lang), *keys, text("duration", lang)]
     rows = []
     for r in sorted(runs, key=lambda r: r["id"]):
         choices = r.get("choices") or {}
         rows.append([link(f"run-{r['id']}", str(r["id"])), *[choices.get(k, "") for k in kinds],
                      *([r.get("preset") or ""] if mixed_presets else []), r.get("seed"),
-                     esc(r["status"]), *[_num(r["summary"].get(k)) for k in keys],
+                     esc(status_word(r["status"], lang)), *[_num(r["summary"].get(k)) for k in keys],
                      _num(r.get("duration_s"))])
     numeric = [True, *[False] * len(kinds), *([False] if mixed_presets else []), True, False,
                *[True] * len(keys), True]

@@ -81,7 +81,7 @@ def draw(kind: FigureKind, task: str, selection: Selection, store, options: Figu
          registry=None) -> FigureResult:
     """Build one figure from an existing selection (the report's path); never raises for
     missing data: the figure says what is missing instead."""
-    note = options.language.figure_note
+    note = options.language.fallback_note
     if note and note not in selection.notes:
         selection.notes.append(note)
     title = f"{kind.name} ({task})"
@@ -92,7 +92,7 @@ def draw(kind: FigureKind, task: str, selection: Selection, store, options: Figu
             try:
                 result = kind.build(FigureContext(store, selection, options, registry), task)
             except NothingToPlot as exc:
-                result = empty_result(kind.name, title, [str(exc), *selection.notes], options)
+                result = empty_result(kind.name, title, [exc.message, *selection.notes], options)
     result.language = options.language
     return result
 

@@ -2,7 +2,9 @@
 
 Notes (runs left out, diverged runs, mixed code versions, a missing font) are drawn in
 the figure itself as text with gid ``"note"``, so a file never travels without them;
-a figure with nothing to plot says why in its axes (gid ``"empty"``).
+a figure with nothing to plot says why in its axes (gid ``"empty"``). Notes are drawn in
+the figure's language (English when no Japanese font is installed) and listed in
+:attr:`FigureResult.notes` in the language asked for (the report's).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from matplotlib.patches import Patch
 
 from ...errors import UsageError
 from ..fonts import FigureLanguage, figure_language, style
-from ..i18n import text
+from ..i18n import Message, say, text
 from ..selection import Selection
 from ..series import Band, aggregate
 
@@ -26,7 +28,12 @@ FORMATS = ("png", "svg")
 
 
 class NothingToPlot(Exception):
-    """The selected runs have nothing this figure can show (the message says why)."""
+    """The selected runs have nothing this figure can show; ``message`` (a
+    :class:`~dlbench.report.i18n.Message` of the i18n key ``key``) says why."""
+
+    def __init__(self, key: str, **fmt):
+        self.message = Message(key, **fmt)
+        super().__init__(self.message)
 
 
 @dataclass
@@ -51,6 +58,10 @@ class FigureOptions:
         """Caption text, in the language asked for (the report's), whatever the font."""
         return text(key, self.language.asked, **fmt)
 
+    @property
+    def asked(self) -> str:
+        return self.language.asked
+
 
 @dataclass
 class FigureContext:
@@ -64,7 +75,9 @@ class FigureContext:
 
 @dataclass
 class FigureResult:
-    """A built figure and what a report needs to explain it."""
+    """A built figure and what a report needs to explain it: the title, caption and notes
+    in the language asked for (the figure itself may be drawn in English, see
+    :class:`~dlbench.report.fonts.FigureLanguage`)."""
 
     kind: str
     figure: Figure
@@ -101,41 +114,52 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: fl
     return fig, axes
 
 
-def add_notes(fig: Figure, notes: list[str]) -> None:
-    """Write ``notes`` under the axes, wrapped, so they travel with the image."""
+def add_notes(fig: Figure, notes: list, lang: str = "en") -> None:
+    """Write ``notes`` (text or :class:`~dlbench.report.i18n.Message`) in ``lang`` under
+    the axes, wrapped, so they travel with the image."""
     if not notes:
         return
-    width = max(40, int(fig.get_figwidth() * 14))
+    width = max(40, int(fig.get_figwidth() * (14 if lang == "en" else 10)))  # CJK: wider glyphs
     lines = []
     for n in notes:
-        lines += textwrap.wrap("note: " + n, width) or [""]
+        lines += textwrap.wrap(text("note_prefix", lang) + say(n, lang), width) or [""]
     fig.supxlabel("\n".join(lines), fontsize=7, ha="left", x=0.01, color="#8a4b00",
                   gid="note")
 
 
 def finish(ctx: "FigureContext", kind: str, fig: Figure, title: str, caption: str, run_ids,
            extra_notes=()) -> FigureResult:
-    """Write the selection's notes and ``extra_notes`` into ``fig``; the finished result."""
+    """Write the selection's notes and ``extra_notes`` into ``fig`` (in the figure's
+    language); the finished result, with ``title``, ``caption`` and the notes in the
+    language asked for."""
     notes = [*ctx.selection.notes, *extra_notes]
-    add_notes(fig, notes)
-    return FigureResult(kind, fig, title, caption, list(run_ids), notes)
+    add_notes(fig, notes, ctx.options.lang)
+    return FigureResult(kind, fig, title, caption, list(run_ids),
+                        [say(n, ctx.options.asked) for n in notes])
 
 
 def run_ids_of(groups) -> list[int]:
     return [i for g in groups for i in g.run_ids]
 
 
-def empty_result(kind: str, title: str, notes: list[str], options: FigureOptions) -> FigureResult:
-    """A figure that says why it has nothing to show instead of an empty image."""
+def empty_result(kind: str, title: str, notes: list, options: FigureOptions) -> FigureResult:
+    """A figure that says why it has nothing to show (``notes[0]``) instead of an empty
+    image; notes are text or :class:`~dlbench.report.i18n.Message`."""
     fig, axes = new_figure(width=6.4, height=2.4)
     ax = axes[0, 0]
     ax.set_axis_off()
-    message = options.t("no_runs") + ("\n\n" + "\n".join(textwrap.wrap(notes[0], 70)) if notes else "")
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes,
+
+    def message(lang: str, sep: str = "\n") -> str:
+        why = say(notes[0], lang) if notes else ""
+        lines = textwrap.wrap(why, 70 if lang == "en" else 40) if sep == "\n" else [why]
+        return text("no_runs", lang) + (sep * 2 + sep.join(lines) if notes else "")
+
+    ax.text(0.5, 0.5, message(options.lang), ha="center", va="center", transform=ax.transAxes,
             fontsize=10, gid="empty")
     ax.set_title(title)
-    add_notes(fig, notes[1:])
-    return FigureResult(kind, fig, title, caption=message.replace("\n", " "), notes=list(notes))
+    add_notes(fig, notes[1:], options.lang)
+    return FigureResult(kind, fig, title, caption=message(options.asked, " "),
+                        notes=[say(n, options.asked) for n in notes])
 
 
 def seeds_text(groups) -> str:

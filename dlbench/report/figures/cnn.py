@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from ..i18n import Message
 from .base import FigureContext, FigureResult, NothingToPlot, finish, new_figure
 
 TASK = "architectures"
@@ -43,11 +44,10 @@ def accuracy_vs_cost(ctx: FigureContext) -> FigureResult:
     opt = ctx.options
     groups = ctx.selection.groups(TASK)
     if not groups:
-        raise NothingToPlot("no architectures runs")
+        raise NothingToPlot("nothing_task_runs", task=TASK)
     pts = points(groups, opt.band)
     if not pts:
-        raise NothingToPlot("no architectures run has all of the summary keys "
-                            + ", ".join(NEEDED))
+        raise NothingToPlot("nothing_cnn_keys", keys=", ".join(NEEDED))
     title = opt.t("title_cnn")
     fig, axes = new_figure(1, 2, width=11.0, height=4.4, sharey=True)
     datasets = list(dict.fromkeys(p["dataset"] for p in pts))
@@ -73,7 +73,7 @@ def accuracy_vs_cost(ctx: FigureContext) -> FigureResult:
     notes = []
     skipped = sum(p["skipped"] for p in pts)
     if skipped:
-        notes.append(f"{skipped} run(s) without {', '.join(NEEDED)} left out")
+        notes.append(Message("note_cnn_skipped", n=skipped, keys=", ".join(NEEDED)))
     caption = opt.ct("cap_cnn", band=opt.ct("spread_" + opt.band))
-    return finish(ctx, "cnn-accuracy", fig, title, caption,
+    return finish(ctx, "cnn-accuracy", fig, opt.ct("title_cnn"), caption,
                   [i for p in pts for i in p["run_ids"]], notes)

@@ -17,8 +17,8 @@ LABEL_KINDS = {"convergence": ("optimizer",), "weight-init": ("initializer",),
                "hyperparameter-search": ("optimizer",)}
 
 
-def label(group, mixed_presets: bool) -> str:
-    return group.label(only=LABEL_KINDS.get(group.task), with_preset=mixed_presets)
+def label(group, mixed_presets: bool, lang: str = "en") -> str:
+    return group.label(only=LABEL_KINDS.get(group.task), with_preset=mixed_presets, lang=lang)
 
 
 def _smooth(run, steps, values):
@@ -29,10 +29,10 @@ def _smooth(run, steps, values):
     return np.asarray(steps)[:end], smooth_curve(values[:end])
 
 
-def _best_lr_text(group) -> str:
+def _best_lr_text(group, opt) -> str:
     lrs = sorted({r["summary"].get("best_lr") for r in group.runs
                   if r["summary"].get("best_lr") is not None})
-    return f" (best lr {'/'.join(f'{v:g}' for v in lrs)})" if lrs else ""
+    return opt.t("best_lr", lrs="/".join(f"{v:g}" for v in lrs)) if lrs else ""
 
 
 def loss_curves(ctx: FigureContext, task: str) -> FigureResult:
@@ -42,8 +42,9 @@ def loss_curves(ctx: FigureContext, task: str) -> FigureResult:
     opt = ctx.options
     groups = [g for g in ctx.selection.groups(task)]
     if not groups:
-        raise NothingToPlot(f"no {task} runs")
-    title = opt.t({"convergence": "title_loss_optimizer", "weight-init": "title_loss_init"}[task])
+        raise NothingToPlot("nothing_task_runs", task=task)
+    title_key = {"convergence": "title_loss_optimizer", "weight-init": "title_loss_init"}[task]
+    title = opt.t(title_key)
     fig, axes = new_figure(width=6.8, height=4.4)
     ax = axes[0, 0]
     mixed = ctx.selection.mixed_presets()
@@ -52,11 +53,12 @@ def loss_curves(ctx: FigureContext, task: str) -> FigureResult:
         band = seed_band(ctx, g.runs, "loss", transform=_smooth if opt.smooth else None)
         if not band.any_finite:
             continue
-        extra = _best_lr_text(g) if task == "convergence" else ""
-        draw_band(ax, band, label=label(g, mixed) + extra, color=f"C{i % 10}", gid=f"group:{i}")
+        extra = _best_lr_text(g, opt) if task == "convergence" else ""
+        draw_band(ax, band, label=label(g, mixed, opt.lang) + extra, color=f"C{i % 10}",
+                  gid=f"group:{i}")
         drawn += 1
     if not drawn:
-        raise NothingToPlot(f"the selected {task} runs stored no loss series")
+        raise NothingToPlot("nothing_loss", task=task)
     ax.set_xlabel(opt.t("iteration"))
     ax.set_ylabel(opt.t("loss") + (f" — {opt.t('smoothed')}" if opt.smooth else ""))
     ax.set_ylim(bottom=0)
@@ -68,7 +70,7 @@ def loss_curves(ctx: FigureContext, task: str) -> FigureResult:
     if opt.smooth:
         parts.append(opt.ct("cap_smoothed"))
     caption = " ".join(parts + [band_caption(opt, groups)])
-    return finish(ctx, "loss-curves", fig, title, caption, run_ids_of(groups))
+    return finish(ctx, "loss-curves", fig, opt.ct(title_key), caption, run_ids_of(groups))
 
 
 def iterations_per_epoch(run: dict) -> int:
@@ -91,7 +93,7 @@ def accuracy_curves(ctx: FigureContext, task: str = "overfitting") -> FigureResu
     opt = ctx.options
     groups = ctx.selection.groups(task)
     if not groups:
-        raise NothingToPlot(f"no {task} runs")
+        raise NothingToPlot("nothing_task_runs", task=task)
     title = opt.t("title_accuracy")
     cols = min(len(groups), 3)
     rows = math.ceil(len(groups) / cols)
@@ -104,7 +106,7 @@ def accuracy_curves(ctx: FigureContext, task: str = "overfitting") -> FigureResu
             band = seed_band(ctx, g.runs, key, transform=_to_epochs)
             draw_band(ax, band, label=opt.t(key.removesuffix("_acc")), linestyle=style,
                       color="C0" if key == "train_acc" else "C1", gid=f"group:{i}:{key}")
-        ax.set_title(label(g, mixed), fontsize=9)
+        ax.set_title(label(g, mixed, opt.lang), fontsize=9)
         ax.set_xlabel(opt.t("epoch"))
         ax.set_ylabel(opt.t("accuracy"))
         ax.set_ylim(0, 1.02)
@@ -113,7 +115,8 @@ def accuracy_curves(ctx: FigureContext, task: str = "overfitting") -> FigureResu
         axes[j // cols, j % cols].set_axis_off()
     fig.suptitle(title)
     caption = opt.ct("cap_accuracy") + " " + band_caption(opt, groups)
-    return finish(ctx, "accuracy-curves", fig, title, caption, run_ids_of(groups))
+    return finish(ctx, "accuracy-curves", fig, opt.ct("title_accuracy"), caption,
+                  run_ids_of(groups))
 
 
 #: series drawn for tasks without a figure of their own, in order of preference
@@ -126,12 +129,12 @@ def learning_curves(ctx: FigureContext, task: str) -> FigureResult:
     opt = ctx.options
     groups = ctx.selection.groups(task)
     if not groups:
-        raise NothingToPlot(f"no {task} runs")
+        raise NothingToPlot("nothing_task_runs", task=task)
     stored = {k for g in groups for r in g.runs for k in ctx.store.get_run(r["id"])["metrics"]}
     keys = [k for k in GENERIC_KEYS if k in stored]
     keys = [k for k in keys if k.endswith("loss")][:1] + [k for k in keys if k.endswith("acc")][:1]
     if not keys:
-        raise NothingToPlot(f"the {task} runs store none of the series {', '.join(GENERIC_KEYS)}")
+        raise NothingToPlot("nothing_series", task=task, keys=", ".join(GENERIC_KEYS))
     title = opt.t("title_curves", task=task)
     fig, axes = new_figure(1, len(keys), width=5.0 * len(keys) + 0.4, height=4.0)
     mixed = ctx.selection.mixed_presets()
@@ -140,11 +143,12 @@ def learning_curves(ctx: FigureContext, task: str) -> FigureResult:
         for i, g in enumerate(groups):
             band = seed_band(ctx, g.runs, key)
             if band.any_finite:
-                draw_band(ax, band, label=g.label(with_preset=mixed), color=f"C{i % 10}",
-                          gid=f"group:{i}:{key}")
-        ax.set_xlabel(opt.t("epoch") if task in ("architectures", "degradation") else "step")
+                draw_band(ax, band, label=g.label(with_preset=mixed, lang=opt.lang),
+                          color=f"C{i % 10}", gid=f"group:{i}:{key}")
+        ax.set_xlabel(opt.t("epoch" if task in ("architectures", "degradation") else "step"))
         ax.set_ylabel(opt.t(key) if key.endswith("acc") else opt.t("loss"))
         band_legend(ax, opt, loc="best")
     fig.suptitle(title)
     caption = opt.ct("cap_curves", keys=", ".join(keys)) + " " + band_caption(opt, groups)
-    return finish(ctx, "learning-curves", fig, title, caption, run_ids_of(groups))
+    return finish(ctx, "learning-curves", fig, opt.ct("title_curves", task=task), caption,
+                  run_ids_of(groups))

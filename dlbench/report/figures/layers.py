@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import Message
 from ..series import common_edges, rebin
 from .base import (FigureContext, FigureResult, NothingToPlot, band_caption, band_legend,
                    draw_band, finish, new_figure, run_ids_of, seed_band, seeds_text)
@@ -13,11 +14,11 @@ TASK = "vanishing-gradients"
 STYLES = ("-", "--", ":", "-.")
 
 
-def group_label(group, mixed_presets: bool) -> str:
+def group_label(group, mixed_presets: bool, lang: str = "en") -> str:
     """``sigmoid, xavier`` for vanishing-gradients; every choice (``plain(depth=8)``) for
     tasks whose grid is something else, such as degradation's nets."""
     only = ("activation", "initializer") if "activation" in group.choices else tuple(group.choices)
-    return group.label(only=only, with_preset=mixed_presets)
+    return group.label(only=only, with_preset=mixed_presets, lang=lang)
 
 
 def histogram_stats(store, runs: list[dict]):
@@ -42,7 +43,7 @@ def activation_histograms(ctx: FigureContext) -> FigureResult:
               if all("hist" in ctx.store.get_run(r["id"])["artifacts"] for r in g.runs[:1])]
     title = opt.t("title_histograms")
     if not groups:
-        raise NothingToPlot("no vanishing-gradients run with stored histograms")
+        raise NothingToPlot("nothing_histograms")
     stats = [histogram_stats(ctx.store, g.runs) for g in groups]
     layers = max(s[1].shape[0] for s in stats)
     fig, axes = new_figure(len(groups), layers, width=2.1 * layers + 0.6,
@@ -65,12 +66,14 @@ def activation_histograms(ctx: FigureContext) -> FigureResult:
             if row == len(groups) - 1:
                 ax.set_xlabel(opt.t("activation_value"))
             if col == 0:
-                ax.set_ylabel(f"{group_label(group, mixed)}\n{opt.t('count')}", fontsize=8)
+                ax.set_ylabel(f"{group_label(group, mixed, opt.lang)}\n{opt.t('count')}",
+                              fontsize=8)
             else:
                 ax.tick_params(labelleft=False)
     fig.suptitle(title)
     caption = opt.ct("cap_histograms", seeds=seeds_text(groups), band=opt.ct("spread_" + opt.band))
-    return finish(ctx, "activation-histograms", fig, title, caption, run_ids_of(groups))
+    return finish(ctx, "activation-histograms", fig, opt.ct("title_histograms"), caption,
+                  run_ids_of(groups))
 
 
 def gradient_norms(ctx: FigureContext, task: str = TASK) -> FigureResult:
@@ -82,7 +85,7 @@ def gradient_norms(ctx: FigureContext, task: str = TASK) -> FigureResult:
     opt = ctx.options
     groups = ctx.selection.groups(task)
     if not groups:
-        raise NothingToPlot(f"no {task} runs")
+        raise NothingToPlot("nothing_task_runs", task=task)
     title = opt.t("title_grad_norms")
     fig, axes = new_figure(width=8.4, height=4.4)
     ax = axes[0, 0]
@@ -97,7 +100,7 @@ def gradient_norms(ctx: FigureContext, task: str = TASK) -> FigureResult:
         zero = zero or bool(np.any(band.mean <= 0))
         style = STYLES[acts.index(g.choices.get("activation")) % len(STYLES)]
         color = f"C{(inits.index(g.choices.get('initializer')) if len(inits) > 1 else i) % 10}"
-        draw_band(ax, band, label=group_label(g, mixed), marker="o", color=color,
+        draw_band(ax, band, label=group_label(g, mixed, opt.lang), marker="o", color=color,
                   linestyle=style, gid=f"group:{i}")
     ax.set_yscale("log")
     ax.set_xlabel(opt.t("layer"))
@@ -106,6 +109,7 @@ def gradient_norms(ctx: FigureContext, task: str = TASK) -> FigureResult:
     band_legend(ax, opt, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.set_title(title)
     if zero:
-        notes.append("zero gradient norms (dead layers) cannot be drawn on the log scale")
+        notes.append(Message("note_zero_grad"))
     caption = opt.ct("cap_grad_norms") + " " + band_caption(opt, groups)
-    return finish(ctx, "gradient-norms", fig, title, caption, run_ids_of(groups), notes)
+    return finish(ctx, "gradient-norms", fig, opt.ct("title_grad_norms"), caption,
+                  run_ids_of(groups), notes)

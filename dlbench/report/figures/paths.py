@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...bench.choices import parse_choice
+from ..i18n import Message
 from .base import FigureContext, FigureResult, NothingToPlot, finish, new_figure, run_ids_of
 
 TASK = "trajectories"
@@ -40,7 +41,7 @@ def optimizer_paths(ctx: FigureContext) -> FigureResult:
     opt = ctx.options
     runs = ctx.selection.groups(TASK)
     if not runs:
-        raise NothingToPlot("no trajectories runs")
+        raise NothingToPlot("nothing_task_runs", task=TASK)
     registry = ctx.registry
     if registry is None:
         from ... import registry as default_registry
@@ -55,7 +56,7 @@ def optimizer_paths(ctx: FigureContext) -> FigureResult:
         try:
             surface = load_surface(registry, name)
         except Exception as exc:  # a surface plugin no longer installed: say so, go on
-            notes.append(f"cannot load the surface {name!r} to draw its contour: {exc}")
+            notes.append(Message("note_no_surface", name=repr(name), error=exc))
             surface = None
         if surface is not None:
             X, Y, Z = surface.grid(GRID_POINTS)
@@ -76,22 +77,22 @@ def optimizer_paths(ctx: FigureContext) -> FigureResult:
             else:
                 n_std = 0
             if group is None:
-                ax.text(0.5, 0.5, "not run", ha="center", va="center", transform=ax.transAxes,
+                ax.text(0.5, 0.5, opt.t("not_run"), ha="center", va="center", transform=ax.transAxes,
                         gid="empty")
             else:
                 _draw_group(ax, ctx.store, group, n_std, col)
             lr = sorted({r["summary"].get("lr") for r in (group.runs if group else [])
                          if r["summary"].get("lr") is not None})
-            ax.set_title(f"{optimizer}" + (f" (lr {'/'.join(f'{v:g}' for v in lr)})" if lr else "")
-                         + f" — {name}", fontsize=8)
+            lr_text = opt.t("lr_of", lrs="/".join(f"{v:g}" for v in lr)) if lr else ""
+            ax.set_title(f"{optimizer}{lr_text} — {name}", fontsize=8)
             if row == len(surfaces) - 1:
                 ax.set_xlabel("x")
             if col == 0:
                 ax.set_ylabel("y")
-    title = opt.t("title_paths")
-    fig.suptitle(title)
+    fig.suptitle(opt.t("title_paths"))
     caption = opt.ct("cap_paths")
-    return finish(ctx, "optimizer-paths", fig, title, caption, run_ids_of(runs), notes)
+    return finish(ctx, "optimizer-paths", fig, opt.ct("title_paths"), caption, run_ids_of(runs),
+                  notes)
 
 
 def _draw_group(ax, store, group, n_std: int, col: int) -> None:
