@@ -113,7 +113,13 @@ def offer_runs(question, app, lang) -> None:
             continue
         ask = _t(lang, f"この概念を示す保存済みの実行 #{run['id']} ({task}) を表示しますか?",
                  f"Show stored run #{run['id']} ({task}) that illustrates this?")
-        if click.confirm(ask, default=False):
+        # A lenient prompt rather than click.confirm: anything but yes means no, and a closed
+        # input (piped answers, Ctrl-D) ends the offer instead of aborting the session.
+        try:
+            reply = click.prompt(ask + " [y/N]", default="", show_default=False)
+        except click.Abort:
+            return
+        if nfkc(reply).strip().casefold() in ("y", "yes", "はい", "うん"):
             click.echo(f"run {run['id']}: {run['task']} [{run['status']}] "
                        f"{run.get('preset') or ''} seed={run.get('seed')}")
             for key, value in sorted(run["choices"].items()):
