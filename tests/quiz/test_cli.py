@@ -186,3 +186,19 @@ def test_the_stored_run_shown_matches_the_question_topic():
     assert pick_run(runs, ["init.he"])["id"] == 3
     assert pick_run(runs, ["gd.learning-rate"])["id"] == 3  # no match: the newest finished
     assert pick_run([], ["act.sigmoid"]) is None
+
+
+def test_closed_input_at_the_stored_run_offer_ends_the_session_cleanly(invoke, tmp_path):
+    from dlbench.storage import ResultStore
+
+    runs = f"sqlite:///{tmp_path / 'runs.db'}"
+    store = ResultStore(runs)
+    rid = store.create_run(task="vanishing-gradients", config={}, config_hash="h",
+                           choices={"activation": "sigmoid"}, seed=0)
+    store.finish_run(rid, "finished", summary={"grad_ratio": 1e-8})
+    store.close()
+    result = invoke("--db", runs, "quiz", "--topic", "act.sigmoid", "-n", "1", "--in-order",
+                    "--lang", "en", "--progress-db", f"sqlite:///{tmp_path / 'p.db'}",
+                    input="1\n")
+    assert result.exit_code == 0, result.output
+    assert f"Show stored run #{rid}" in result.output and "Aborted" not in result.output
