@@ -82,17 +82,20 @@ class Entry:
             "reference": self.reference,
             "formula": self.formula,
             "convention": self.convention,
-            "defaults": {k: _jsonable(v) for k, v in self.defaults().items()},
+            "defaults": {k: jsonable(v) for k, v in self.defaults().items()},
             "example": self.example,
             **({"extra": self.extra} if self.extra else {}),
         }
 
 
-def _jsonable(value):
+def jsonable(value):
+    """Plain JSON types as they are, lists and dicts recursively, anything else as repr."""
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if isinstance(value, (tuple, list)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
     return repr(value)
 
 

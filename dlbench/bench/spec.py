@@ -18,7 +18,7 @@ import typing
 from dataclasses import dataclass, field
 
 from ..errors import DataError, UsageError
-from ..plugin_registry import check_keywords
+from ..plugin_registry import check_keywords, jsonable
 from .choices import Choice, parse_choice, parse_choice_list, split_choices
 from .datasets import load_dataset
 from .task import PLUGIN_FIELDS, Task, coerce_setting, config_dict
@@ -68,16 +68,6 @@ def config_hash(resolved: dict) -> str:
     return hashlib.sha256(canonical_json(resolved).encode("utf-8")).hexdigest()
 
 
-def _jsonable(value):
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    return repr(value)
-
-
 def normalize_choice(registry, kind: str, value) -> Choice:
     """Check a choice's arguments against the plugin (a typo such as ``adam(betaz=...)``
     fails before any run) and write ints given for float arguments as floats, so
@@ -102,7 +92,7 @@ def resolve_plugin(registry, kind: str, value) -> dict:
     choice = normalize_choice(registry, kind, choice)
     defaults = {k: v for k, v in entry.defaults().items() if k not in _SKIP_DEFAULTS}
     record = next((p for p in registry.plugins if p.name == entry.plugin), None)
-    return {"name": choice.name, "kwargs": _jsonable({**defaults, **choice.kwargs}),
+    return {"name": choice.name, "kwargs": jsonable({**defaults, **choice.kwargs}),
             "plugin": entry.plugin, "version": getattr(record, "version", None)}
 
 

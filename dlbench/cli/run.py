@@ -6,6 +6,7 @@ import statistics
 
 import click
 
+from ..bench.metrics import seed_stats
 from ..errors import UsageError
 from .context import pass_app
 from .output import echo_json, format_table
@@ -45,12 +46,11 @@ def _summary_rows(outcomes, registry):
     for (task, choices), items in groups.items():
         metric, _ = registry.get("task", task).primary_metric
         values = [o.summary.get(metric) for o in items if o.summary.get(metric) is not None]
-        finite = [v for v in values if v == v and abs(v) != float("inf")]
-        if finite:
-            mean = statistics.fmean(finite)
-            sd = statistics.stdev(finite) if len(finite) > 1 else 0.0
-            shown = f"{mean:.4g} ± {sd:.2g}" + ("" if len(finite) == len(values) else
-                                                f" ({len(values) - len(finite)} never)")
+        stats = seed_stats(values)  # over the finite values
+        if stats["n"]:
+            sd = stats["std"] if stats["n"] > 1 else 0.0
+            shown = f"{stats['mean']:.4g} ± {sd:.2g}" + (
+                "" if stats["n"] == len(values) else f" ({len(values) - stats['n']} never)")
         else:
             shown = "never reached" if values else "-"
         statuses = {}
