@@ -65,7 +65,7 @@ class QuizContext:
     @property
     def store(self):
         if self._store is None:
-            from ..quiz.progress import QuizStore
+            from ..storage.quiz_store import QuizStore
 
             url = config.quiz_db_url(self.progress_db, global_db=self.app.db_option,
                                      app_dir=click.get_app_dir("dlbench"))

@@ -73,14 +73,14 @@ def _topic_words(topics) -> set[str]:
     return words
 
 
-def pick_run(runs: list[dict], topics) -> dict | None:
+def pick_run(runs: list, topics):
     """The run that best illustrates the topics: finished runs whose plugin choices name
     a topic come first, then the newest (``runs`` are newest first)."""
     words = _topic_words(topics)
 
     def score(run):
-        names = {str(v).split("(", 1)[0] for v in (run.get("choices") or {}).values()}
-        return (run["status"] == "finished", len(names & words))
+        names = {str(v).split("(", 1)[0] for v in (run.choices or {}).values()}
+        return (run.status == "finished", len(names & words))
 
     return max(runs, key=score) if runs else None  # max keeps the first (newest) of ties
 
@@ -88,15 +88,10 @@ def pick_run(runs: list[dict], topics) -> dict | None:
 def _stored_run(app, task: str, topics=()):
     """The stored run of ``task`` that best matches ``topics`` in the results database, or
     None (never creates a database just to look)."""
-    from ..storage import ResultStore
-    from ..storage.engine import sqlite_path
+    from ..storage import RunStore
 
-    url = app.db_url
-    path = sqlite_path(url)
-    if path is not None and not os.path.exists(path):
-        return None
     try:
-        with ResultStore(url) as store:
+        with RunStore(app.db_url) as store:  # opening to read never creates a database
             runs = store.list_runs(task=task, limit=200)
     except Exception:  # an unreadable results database must not spoil the quiz
         return None
@@ -111,8 +106,8 @@ def offer_runs(question, app, lang) -> None:
             click.echo(_t(lang, f"この概念を実験で確かめる: dlbench run {task}",
                           f"See it in an experiment: dlbench run {task}"))
             continue
-        ask = _t(lang, f"この概念を示す保存済みの実行 #{run['id']} ({task}) を表示しますか?",
-                 f"Show stored run #{run['id']} ({task}) that illustrates this?")
+        ask = _t(lang, f"この概念を示す保存済みの実行 #{run.id} ({task}) を表示しますか?",
+                 f"Show stored run #{run.id} ({task}) that illustrates this?")
         # A lenient prompt rather than click.confirm: anything but yes means no, and a closed
         # input (piped answers, Ctrl-D) ends the offer instead of aborting the session.
         try:
@@ -120,13 +115,13 @@ def offer_runs(question, app, lang) -> None:
         except click.Abort:
             return
         if nfkc(reply).strip().casefold() in ("y", "yes", "はい", "うん"):
-            click.echo(f"run {run['id']}: {run['task']} [{run['status']}] "
-                       f"{run.get('preset') or ''} seed={run.get('seed')}")
-            for key, value in sorted(run["choices"].items()):
+            click.echo(f"run {run.id}: {run.task} [{run.status}] "
+                       f"{run.preset or ''} seed={run.seed}")
+            for key, value in sorted(run.choices.items()):
                 click.echo(f"  {key}: {value}")
-            for key, value in sorted(run["summary"].items()):
+            for key, value in sorted(run.summary.items()):
                 click.echo(f"  {key} = {value:.4g}")
-            click.echo(f"  (dlbench results show {run['id']})")
+            click.echo(f"  (dlbench results show {run.id})")
         return
 
 

@@ -12,6 +12,8 @@ here so scripts (``quiz answer``) and the interactive loop behave the same:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -22,7 +24,10 @@ from .bank import Bank
 from .draw import Drawn, draw, render_text, seed_for
 from .grading import Grade, grade, grade_number
 from .model import Question
-from .progress import Attempt, QuizStore
+from .progress import Attempt
+
+if TYPE_CHECKING:  # the store is storage's; the session only calls it
+    from ..storage.quiz_store import QuizStore
 from .scheduling import Rating, rating_for, utcnow
 
 INTERACTIVE_TYPES = ("single_choice", "multiple_choice", "true_false", "numeric", "short_text",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .bank import Bank
-from .progress import QuizStore
+from ..storage.quiz_store import QuizStore
 from .scheduling import retrievability, utcnow
 
 

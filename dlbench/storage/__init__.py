@@ -1,10 +1,18 @@
-"""The results database (SQLAlchemy 2): runs, params, metric series, artifacts, tags.
+"""The databases (SQLAlchemy 2): a results database of runs and a learner's quiz database.
 
-SQLite under ``results/`` by default; any SQLAlchemy URL through ``--db`` or
-``DLBENCH_DB``. :class:`ResultStore` is the only way in.
+:class:`~dlbench.storage.database.Database` opens either kind (engine, migrations,
+transactions); :class:`RunStore` is the only way into a results database. SQLite under
+``results/`` by default; any SQLAlchemy URL through ``--db`` or ``DLBENCH_DB``.
 """
 
+from .database import Database, NoDatabase
+from .engine import display_url
 from .models import decode_float, encode_float
-from .store import RUN_STATUSES, ResultStore, flatten
+from .owners import Owner
+from .records import (PRUNABLE_STATUSES, RESULT_STATUSES, RUN_STATUSES, Claim, RunDetail,
+                      RunRecord)
+from .runs import RunStore, Unstorable, flatten
 
-__all__ = ["RUN_STATUSES", "ResultStore", "decode_float", "encode_float", "flatten"]
+__all__ = ["Claim", "Database", "NoDatabase", "Owner", "PRUNABLE_STATUSES", "RESULT_STATUSES",
+           "RUN_STATUSES", "RunDetail", "RunRecord", "RunStore", "Unstorable", "decode_float",
+           "display_url", "encode_float", "flatten"]

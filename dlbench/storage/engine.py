@@ -1,25 +1,40 @@
-"""Opening a database: URL checks, SQLite settings, and errors turned into one line.
+"""Opening a database: URL checks, SQLite settings, masked URLs and one-line errors.
 
-SQLite is set up for several writers (the runner's workers, four processes in the
-tests): WAL journal so readers never block the writer, a 30 s busy timeout, foreign
-keys on, and write transactions that start with ``BEGIN IMMEDIATE`` so a transaction
-takes the write lock up front instead of failing when it upgrades a read lock (the
-"database is locked" reports of optuna #820 and #4002). SQLAlchemy's documented recipe
-for this takes over ``BEGIN`` from the sqlite3 driver.
+SQLite is set up for several writers (pool workers' results, several ``dlbench run``
+processes on one file): WAL journal so readers never block the writer, a 30 s busy
+timeout, foreign keys on, and write transactions that start with ``BEGIN IMMEDIATE`` so
+a transaction takes the write lock up front instead of failing when it upgrades a read
+lock (the "database is locked" reports of optuna #820 and #4002). SQLAlchemy's
+documented recipe for this takes over ``BEGIN`` from the sqlite3 driver.
+
+A file or folder the user cannot write is opened read-only (``mode=ro``; ``immutable``
+when not even the WAL index can be created), so results on a read-only medium can still
+be listed. Every URL shown to the user goes through :func:`display_url`, which masks the
+password.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from .. import config
 from ..errors import StorageError, UsageError
 
 BUSY_TIMEOUT_MS = 30_000
+
+
+def display_url(url: str) -> str:
+    """``url`` as it may be printed: the password replaced by ``***``."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url.split("@", 1)[-1] if "@" in url else url
+    return parsed.render_as_string(hide_password=True) if parsed.password else url
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -30,48 +45,63 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def make_engine(url: str) -> Engine:
+def is_memory(url: str) -> bool:
+    """True for an in-memory SQLite URL: nothing written there outlives the process."""
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+
+
+def writable(path: Path) -> bool:
+    """Can this process write the SQLite file (and its folder, for the WAL files)?"""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and not os.access(path, os.W_OK):
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def parse(url: str):
+    try:
+        return make_url(url)
+    except ArgumentError as exc:
+        raise UsageError(f"cannot parse database URL {display_url(url)!r}: expected e.g. "
+                         "'sqlite:///results/dlbench.db' or 'postgresql+psycopg://user@host/db'") from exc
+
+
+def make_engine(url: str, *, readonly: bool = False, immutable: bool = False) -> Engine:
     """A SQLAlchemy engine for ``url``, or :class:`UsageError` / :class:`StorageError`.
 
-    The default database's folder (``results/``) is created when missing; for any other
-    SQLite file a missing folder is an error, since it usually means a typo.
+    :param readonly: open a SQLite file read-only (``mode=ro``).
+    :param immutable: also tell SQLite nobody writes it (a read-only folder, where even
+        the WAL index cannot be created).
     """
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise UsageError(f"cannot parse database URL {url!r}: expected e.g. "
-                         "'sqlite:///results/dlbench.db' or 'postgresql://user@host/db'") from exc
+    parsed = parse(url)
     path = sqlite_path(url)
-    if path is not None:
-        folder = path.parent if str(path.parent) else Path(".")
-        if not folder.exists():
-            if url == config.DEFAULT_DB_URL:
-                folder.mkdir(parents=True, exist_ok=True)
-            else:
-                raise StorageError(f"cannot open database {url}: folder {folder} does not exist")
-        if path.exists() and path.is_dir():
-            raise StorageError(f"cannot open database {url}: {path} is a directory")
+    target = parsed
+    if path is not None and readonly:
+        flags = "mode=ro" + ("&immutable=1" if immutable else "")
+        target = f"sqlite:///file:{quote(str(path.resolve()))}?{flags}&uri=true"
     try:
-        engine = create_engine(parsed)
+        engine = create_engine(target, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     except NoSuchModuleError as exc:
-        raise UsageError(f"database URL {url!r}: unknown dialect or driver ({exc})") from exc
+        raise UsageError(f"database URL {display_url(url)!r}: unknown dialect or driver ({exc})") from exc
     except ImportError as exc:
-        raise StorageError(f"database URL {url!r} needs a driver that is not installed: {exc}") from exc
+        raise StorageError(f"database URL {display_url(url)!r} needs a driver that is not "
+                           f"installed: {exc}") from exc
     except ArgumentError as exc:
-        raise UsageError(f"invalid database URL {url!r}: {exc}") from exc
+        raise UsageError(f"invalid database URL {display_url(url)!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine, in_memory=path is None)
+        _configure_sqlite(engine, wal=path is not None and not readonly)
     return engine
 
 
-def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
+def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see module docstring)
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
-        if not in_memory:
+        if wal:
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
@@ -83,14 +113,19 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
 
 
 def describe_error(url: str, exc: Exception) -> str:
-    """One line for a database error, with the likely cause spelled out."""
+    """One line for a database error, with the likely cause spelled out (password masked)."""
+    shown = display_url(url)
     text = str(getattr(exc, "orig", exc)) or type(exc).__name__
     lowered = text.lower()
     if "file is not a database" in lowered or "malformed" in lowered:
-        return f"{url} is not a readable SQLite database (corrupt, or another file type): {text}"
+        return f"{shown} is not a readable SQLite database (corrupt, or another file type): {text}"
     if "locked" in lowered or "busy" in lowered:
-        return (f"{url} is locked by another process for more than "
+        return (f"{shown} is locked by another process for more than "
                 f"{BUSY_TIMEOUT_MS // 1000} s: {text}")
-    if "unable to open" in lowered or "readonly" in lowered or "permission" in lowered:
-        return f"cannot open database {url}: {text}"
-    return f"database error on {url}: {text}"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"{shown} is read-only: {text}"
+    if "unable to open" in lowered or "permission" in lowered:
+        return f"cannot open database {shown}: {text}"
+    if "connection" in lowered or "could not connect" in lowered or "refused" in lowered:
+        return f"cannot reach database {shown}: {text.splitlines()[0]}"
+    return f"database error on {shown}: {text.splitlines()[0] if text else text}"

@@ -1,5 +1,11 @@
 """Ordered, named schema migrations, applied on every open and recorded in a table.
 
+Two kinds of database share this machinery and never each other's tables: a *results*
+database (runs, series, artifacts, tags, claims) and a learner's *quiz* database (cards,
+reviews, attempts, exams). Each kind has its own ordered list of migrations
+(:data:`RESULTS`, :data:`QUIZ`); migration names are unique across both, so one
+``schema_migrations`` table tells what a file is.
+
 Each migration is a function taking a SQLAlchemy ``Connection`` inside a transaction.
 It defines the tables it creates with its own frozen ``Table`` objects (never the ORM
 classes, which describe *today's* schema), so replaying history on a blank database
@@ -13,19 +19,38 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Column, DateTime, Float, ForeignKey, Index,
                         Integer, LargeBinary, MetaData, SmallInteger, String, Table, Text,
-                        inspect, select)
+                        inspect, select, text)
 from sqlalchemy.engine import Connection
 
-MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = []
+Migration = Callable[[Connection], None]
 
 
-def migration(name: str):
-    """Decorator appending a migration to :data:`MIGRATIONS` under ``name``."""
+@dataclass
+class Schema:
+    """One kind of dlbench database: its name and its ordered migrations."""
+
+    name: str  # "results" | "quiz"
+    what: str  # how a user calls it: "results database", "quiz-progress database"
+    migrations: list[tuple[str, Migration]] = field(default_factory=list)
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.migrations]
+
+
+RESULTS = Schema("results", "results database")
+QUIZ = Schema("quiz", "quiz-progress database")
+SCHEMAS = (RESULTS, QUIZ)
+
+
+def migration(schema: Schema, name: str):
+    """Decorator appending a migration to ``schema`` under ``name``."""
     def wrap(fn):
-        MIGRATIONS.append((name, fn))
+        assert all(name not in s.names() for s in SCHEMAS), f"duplicate migration {name}"
+        schema.migrations.append((name, fn))
         return fn
     return wrap
 
@@ -36,7 +61,7 @@ def _migrations_table(metadata: MetaData) -> Table:
                  Column("applied_at", DateTime(timezone=True)))
 
 
-@migration("0001_runs_params_metrics_artifacts_tags")
+@migration(RESULTS, "0001_runs_params_metrics_artifacts_tags")
 def _m0001(conn: Connection) -> None:
     md = MetaData()
     Table("runs", md,
@@ -92,7 +117,7 @@ def _m0001(conn: Connection) -> None:
     md.create_all(conn)
 
 
-@migration("0002_quiz_cards_reviews_attempts")
+@migration(QUIZ, "0002_quiz_cards_reviews_attempts")
 def _m0002(conn: Connection) -> None:
     """A learner's quiz progress: FSRS cards, the append-only review log, every attempt."""
     md = MetaData()
@@ -145,8 +170,66 @@ def _m0002(conn: Connection) -> None:
     md.create_all(conn)
 
 
+RUN_TABLES = ("tags", "artifacts", "summaries", "metrics", "params", "runs")
+QUIZ_TABLES = ("quiz_attempts", "quiz_reviews", "quiz_cards", "quiz_settings")
+
+
+def _drop_if_empty(conn: Connection, tables: tuple[str, ...], migration_name: str) -> None:
+    """Drop ``tables`` (children first) and forget the migration that made them, but only
+    if none of them holds a row: an older dlbench kept quiz progress and runs in one
+    file, and nothing stored is ever deleted by an upgrade."""
+    present = [t for t in tables if inspect(conn).has_table(t)]
+    if not present:
+        return
+    if any(conn.execute(text(f"SELECT 1 FROM {t} LIMIT 1")).first() for t in present):
+        return  # a legacy file holding both kinds of rows stays readable by both stores
+    for table in present:
+        conn.execute(text(f"DROP TABLE {table}"))
+    conn.execute(text("DELETE FROM schema_migrations WHERE name = :n"), {"n": migration_name})
+
+
+@migration(RESULTS, "0003_results_without_quiz_tables")
+def _m0003(conn: Connection) -> None:
+    """Results and quiz progress live in separate databases: drop the empty quiz tables
+    an older dlbench created in every results file."""
+    _drop_if_empty(conn, QUIZ_TABLES, "0002_quiz_cards_reviews_attempts")
+
+
+@migration(QUIZ, "0003_quiz_without_run_tables")
+def _m0003q(conn: Connection) -> None:
+    """The quiz-progress twin of ``0003_results_without_quiz_tables``."""
+    _drop_if_empty(conn, RUN_TABLES, "0001_runs_params_metrics_artifacts_tags")
+
+
+@migration(RESULTS, "0004_run_owner_heartbeat_claims")
+def _m0004(conn: Connection) -> None:
+    """Who runs a run (host, pid, process start) and when it last said it was alive; one
+    claim per (config hash, code version) pointing at the run that holds it, so that
+    concurrent ``dlbench run`` processes execute each configuration once."""
+    for name, type_ in (("owner_host", String(200)), ("owner_pid", Integer()),
+                        ("owner_started", Float()), ("heartbeat_at", DateTime(timezone=True))):
+        conn.execute(text(f"ALTER TABLE runs ADD COLUMN {name} "
+                          f"{type_.compile(dialect=conn.dialect)}"))
+    md = MetaData()
+    Table("runs", md, Column("id", Integer, primary_key=True))
+    Table("run_claims", md,
+          Column("config_hash", String(64), primary_key=True),
+          Column("code_version", String(200), primary_key=True),
+          Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False))
+    md.tables["run_claims"].create(conn)
+    # runs that finished before claims existed: the newest finished one holds the claim
+    rows = conn.execute(text(
+        "SELECT config_hash, code_version, MAX(id) FROM runs "
+        "WHERE status IN ('finished', 'diverged') AND code_version IS NOT NULL "
+        "GROUP BY config_hash, code_version")).all()
+    for config_hash, code_version, run_id in rows:
+        conn.execute(text("INSERT INTO run_claims (config_hash, code_version, run_id) "
+                          "VALUES (:h, :v, :r)"), {"h": config_hash, "v": code_version, "r": run_id})
+
+
 def known_names() -> list[str]:
-    return [name for name, _ in MIGRATIONS]
+    """Every migration name of every kind of database."""
+    return [name for schema in SCHEMAS for name, _ in schema.migrations]
 
 
 def applied(conn: Connection) -> list[str]:
@@ -154,12 +237,13 @@ def applied(conn: Connection) -> list[str]:
     if not inspect(conn).has_table("schema_migrations"):
         return []
     table = _migrations_table(MetaData())
-    return [row[0] for row in conn.execute(select(table.c.name))]
+    return [row[0] for row in conn.execute(select(table.c.name).order_by(table.c.applied_at,
+                                                                        table.c.name))]
 
 
-def pending(conn: Connection) -> list[str]:
+def pending(conn: Connection, schema: Schema) -> list[str]:
     done = set(applied(conn))
-    return [name for name in known_names() if name not in done]
+    return [name for name in schema.names() if name not in done]
 
 
 def unknown(conn: Connection) -> list[str]:
@@ -168,8 +252,22 @@ def unknown(conn: Connection) -> list[str]:
     return [name for name in applied(conn) if name not in known]
 
 
-def apply(conn: Connection) -> list[str]:
-    """Apply every pending migration in order (caller holds a write transaction).
+def kind_of(conn: Connection) -> str | None:
+    """``"results"``, ``"quiz"``, ``"both"`` (a legacy file), ``"blank"`` or ``None``
+    (tables but no dlbench schema: not a dlbench database)."""
+    names = set(applied(conn))
+    tables = set(inspect(conn).get_table_names())
+    if not names:
+        return "blank" if not tables - {"schema_migrations"} else None
+    kinds = {s.name for s in SCHEMAS if names & set(s.names())}
+    if kinds == {"results", "quiz"}:
+        return "both"
+    return kinds.pop() if kinds else "blank"
+
+
+def apply(conn: Connection, schema: Schema) -> list[str]:
+    """Apply every pending migration of ``schema`` in order (caller holds a write
+    transaction).
 
     :return: names of the migrations applied now.
     """
@@ -177,7 +275,7 @@ def apply(conn: Connection) -> list[str]:
     table.create(conn, checkfirst=True)
     done = set(applied(conn))
     ran = []
-    for name, fn in MIGRATIONS:
+    for name, fn in schema.migrations:
         if name in done:
             continue
         fn(conn)

@@ -78,6 +78,10 @@ class Run(Base):
     blas_vendor: Mapped[str | None] = mapped_column(String(100))
     blas_threads: Mapped[int | None] = mapped_column(Integer)
     plugin_versions: Mapped[dict | None] = mapped_column(JSON)
+    owner_host: Mapped[str | None] = mapped_column(String(200))
+    owner_pid: Mapped[int | None] = mapped_column(Integer)
+    owner_started: Mapped[float | None] = mapped_column(Float)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     params: Mapped[list["Param"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     summaries: Mapped[list["Summary"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -139,3 +143,19 @@ class Tag(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(String(250), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class RunClaim(Base):
+    """The run that holds a configuration: running it now, or its stored result.
+
+    One row per (config hash, code version). A process claims a configuration by
+    inserting this row (or by swapping ``run_id`` away from a dead or failed holder with
+    a compare-and-set ``UPDATE``), so concurrent ``dlbench run`` processes never execute
+    the same configuration twice.
+    """
+
+    __tablename__ = "run_claims"
+
+    config_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code_version: Mapped[str] = mapped_column(String(200), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))

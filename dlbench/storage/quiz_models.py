@@ -1,4 +1,4 @@
-"""ORM rows of a learner's quiz progress (same ``Base`` as the run tables).
+"""ORM rows of a learner's quiz progress (their own ``QuizBase``: a quiz database holds no run tables).
 
 Created by migration ``0002_quiz_cards_reviews_attempts``; like the run tables, these
 classes are today's view of that history and ``tests/quiz/test_progress.py`` checks they
@@ -19,19 +19,21 @@ import datetime as dt
 
 from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer,
                         SmallInteger, String, Text)
-from sqlalchemy.orm import Mapped, mapped_column
-
-from .models import Base
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
-class QuizSetting(Base):
+class QuizBase(DeclarativeBase):
+    """Tables of a quiz-progress database (never in a results database)."""
+
+
+class QuizSetting(QuizBase):
     __tablename__ = "quiz_settings"
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[dict] = mapped_column(JSON)
 
 
-class QuizCard(Base):
+class QuizCard(QuizBase):
     """An FSRS card (``fsrs.Card`` fields) of one learner for one question."""
 
     __tablename__ = "quiz_cards"
@@ -50,7 +52,7 @@ class QuizCard(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))
 
 
-class QuizReview(Base):
+class QuizReview(QuizBase):
     """One FSRS review (append-only), enough to ``reschedule_card`` later."""
 
     __tablename__ = "quiz_reviews"
@@ -71,7 +73,7 @@ class QuizReview(Base):
     lang: Mapped[str | None] = mapped_column(String(5))
 
 
-class QuizAttempt(Base):
+class QuizAttempt(QuizBase):
     """One answer as typed, graded or not."""
 
     __tablename__ = "quiz_attempts"

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from dlbench.quiz.progress import QuizStore
+from dlbench.storage.quiz_store import QuizStore
 
 
 def _quiz(invoke, bank, progress, *args, input=None):
@@ -176,15 +176,20 @@ def test_an_exercise_inside_a_session(invoke, progress):
 
 def test_the_stored_run_shown_matches_the_question_topic():
     from dlbench.cli.quiz_io import pick_run
+    from dlbench.storage import RunRecord
 
-    runs = [  # newest first, as ResultStore.list_runs returns them
-        {"id": 3, "status": "finished", "choices": {"activation": "relu", "initializer": "he"}},
-        {"id": 2, "status": "finished", "choices": {"activation": "sigmoid", "initializer": "xavier"}},
-        {"id": 1, "status": "failed", "choices": {"activation": "sigmoid", "initializer": "normal(std=1)"}},
+    def run(id, status, choices):
+        return RunRecord(id=id, task="vanishing-gradients", preset="quick", status=status,
+                         seed=0, config_hash="h", code_version="v", choices=choices, config={})
+
+    runs = [  # newest first, as RunStore.list_runs returns them
+        run(3, "finished", {"activation": "relu", "initializer": "he"}),
+        run(2, "finished", {"activation": "sigmoid", "initializer": "xavier"}),
+        run(1, "failed", {"activation": "sigmoid", "initializer": "normal(std=1)"}),
     ]
-    assert pick_run(runs, ["act.sigmoid", "vg.vanishing"])["id"] == 2
-    assert pick_run(runs, ["init.he"])["id"] == 3
-    assert pick_run(runs, ["gd.learning-rate"])["id"] == 3  # no match: the newest finished
+    assert pick_run(runs, ["act.sigmoid", "vg.vanishing"]).id == 2
+    assert pick_run(runs, ["init.he"]).id == 3
+    assert pick_run(runs, ["gd.learning-rate"]).id == 3  # no match: the newest finished
     assert pick_run([], ["act.sigmoid"]) is None
 
 

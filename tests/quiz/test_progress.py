@@ -7,7 +7,8 @@ import datetime as dt
 
 from sqlalchemy import inspect
 
-from dlbench.quiz.progress import Attempt, QuizStore
+from dlbench.quiz.progress import Attempt
+from dlbench.storage.quiz_store import QuizStore
 from dlbench.quiz.scheduling import Rating, State, card_id, rating_for
 from dlbench.storage.models import Base
 from dlbench.storage import quiz_models  # noqa: F401  (registers the quiz tables on Base)
