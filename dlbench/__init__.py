@@ -43,7 +43,7 @@ def registry(*, plugins=(), plugins_dir=None, autoload=None, refresh=False):
 
 
 def run(task, **kwargs):
-    """Run a benchmark task from Python (a notebook); see :func:`dlbench.bench.api.run`."""
-    from .bench.api import run as _run
+    """Run a benchmark task from Python (a notebook); see :func:`dlbench.app.run`."""
+    from .app import run as _run
 
     return _run(task, **kwargs)

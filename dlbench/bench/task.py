@@ -4,32 +4,41 @@ A task plugin registers a :class:`Task` subclass::
 
     @dataclass
     class ConvergenceConfig(TaskConfig):
-        optimizer: str = "sgd"          # a field named after a plugin kind holds a choice
-        iterations: int = 500
+        optimizer: str = setting("sgd", "the optimizer compared")   # a plugin kind: a choice
+        iterations: int = setting(500, "training iterations", low=1)
 
     class Convergence(Task):
         name = "convergence"
         Config = ConvergenceConfig
         grid = ("optimizer",)           # kinds the runner expands (optimizer × seeds)
+        owns = {"optimizer": {"lr": "lr_grid"}}   # the task sets the optimizer's lr itself
+        metrics = {"steps_to_target": Metric("min", "steps until the loss ≤ target")}
+        primary_metric = ("steps_to_target", "min")
         presets = {"quick": Preset(choices={"optimizer": ["sgd", "adam"]}), ...}
         def run(self, config, rng, observer): ...
 
-``run`` receives the config (an instance of ``Config`` for one grid point), a
-``numpy.random.Generator`` seeded for the run, and an :class:`~dlbench.bench.Observer`
-to log series, store artifacts and create plugins. It returns a dict of summary metrics
-or a :class:`~dlbench.bench.RunResult`.
+Every setting declares its type (the annotation), its range and its meaning
+(:func:`setting`); :meth:`Task.validate` checks a config against them before any run
+starts, and ``dlbench info task NAME`` lists them. ``run`` receives the config (an
+instance of ``Config`` for one grid point, whose plugin fields hold resolved
+:class:`~dlbench.bench.choices.Choice` objects), a ``numpy.random.Generator`` seeded for
+the run, and an :class:`~dlbench.bench.Observer` to log series, store artifacts and
+create plugins. It returns a dict of summary metrics or a :class:`~dlbench.bench.RunResult`.
 """
 
 from __future__ import annotations
 
-import ast
 import dataclasses
-import types
 import typing
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..errors import UsageError
+from .choices import Choice
+from .settings import Metric, Setting, check_type, coerce_setting, describe_setting, setting
+
+__all__ = ["PLUGIN_FIELDS", "Metric", "Preset", "Setting", "Task", "TaskConfig", "config_dict",
+           "setting"]
 
 PLUGIN_FIELDS = ("activation", "initializer", "optimizer", "scheduler", "regularizer",
                  "loss", "architecture", "dataset")
@@ -39,8 +48,9 @@ PLUGIN_FIELDS = ("activation", "initializer", "optimizer", "scheduler", "regular
 class TaskConfig:
     """Fields every task has. ``dataset`` names a dataset plugin (a choice string)."""
 
-    dataset: str = "digits"
-    dtype: str = "float32"
+    dataset: str = setting("digits", "the dataset plugin to train or measure on")
+    dtype: str = setting("float32", "floating-point type of arrays in the run",
+                         choices=("float32", "float64"))
 
 
 @dataclass
@@ -75,8 +85,13 @@ class Task:
     Config: ClassVar[type] = TaskConfig
     grid: ClassVar[tuple[str, ...]] = ()
     presets: ClassVar[dict[str, Preset]] = {}
-    #: (summary key, "min" | "max"): what leaderboards rank by default
+    #: (summary key, "min" | "max" | "target"): what leaderboards rank by default
     primary_metric: ClassVar[tuple[str, str]] = ("final_loss", "min")
+    #: summary key -> :class:`Metric`: the direction or target of every summary metric
+    metrics: ClassVar[dict[str, Metric]] = {}
+    #: plugin kind -> {keyword the task sets itself: the setting that controls it}; a
+    #: choice that sets such a keyword is refused when the grid is planned
+    owns: ClassVar[dict[str, dict[str, str]]] = {}
     #: part of the standard suite (``dlbench run`` with no task), and where in it
     standard: ClassVar[bool] = True
     suite_order: ClassVar[int] = 100
@@ -85,6 +100,9 @@ class Task:
     data_type: ClassVar[type | None] = None
     #: rough seconds per run at each preset, for ``--dry-run`` before any run is stored
     estimate_s: ClassVar[dict[str, float]] = {}
+    #: a run longer than this is stopped as ``timed-out`` (``--run-timeout`` overrides);
+    #: ``None``: 50 × the preset's estimate, at least 10 minutes
+    run_timeout_s: ClassVar[float | None] = None
 
     def run(self, config, rng, observer):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -100,6 +118,45 @@ class Task:
             raise UsageError(f"task {cls.name!r} has no preset {name!r}; "
                              f"presets: {', '.join(cls.presets)}")
         return cls.presets[name]
+
+    @classmethod
+    def timeout_s(cls, preset: str) -> float:
+        """Seconds after which a run of this task at ``preset`` is taken to hang."""
+        if cls.run_timeout_s is not None:
+            return float(cls.run_timeout_s)
+        return max(600.0, 50.0 * float(cls.estimate_s.get(preset, 10.0)))
+
+    @classmethod
+    def metric(cls, key: str) -> Metric:
+        """The declared :class:`Metric` of a summary key (``primary_metric``'s direction
+        for an undeclared default; ``min`` otherwise, as for a loss)."""
+        if key in cls.metrics:
+            return cls.metrics[key]
+        name, direction = cls.primary_metric
+        return Metric(direction if key == name and direction in ("min", "max") else "min")
+
+    @classmethod
+    def settings(cls) -> list[tuple[str, Any, Setting | None]]:
+        """``(name, default, Setting)`` of every config field, in declaration order."""
+        out = []
+        for f in dataclasses.fields(cls.Config):
+            default = f.default if f.default is not dataclasses.MISSING else (
+                f.default_factory() if f.default_factory is not dataclasses.MISSING else None)
+            out.append((f.name, default, describe_setting(f)))
+        return out
+
+    @classmethod
+    def validate(cls, config) -> None:
+        """Check every setting's type and declared range (:class:`UsageError` if not)."""
+        hints = typing.get_type_hints(cls.Config)
+        for f in dataclasses.fields(config):
+            value = getattr(config, f.name)
+            if isinstance(value, Choice):
+                continue
+            check_type(f.name, value, hints.get(f.name, Any))
+            meta = describe_setting(f)
+            if meta is not None:
+                meta.check(f.name, value)
 
     @classmethod
     def make_config(cls, preset: str, overrides: dict[str, Any] | None = None):
@@ -124,45 +181,18 @@ class Task:
         out = {}
         for item in items:
             if "=" not in item:
-                raise UsageError(f"--set expects key=value, got {item!r}")
+                raise UsageError(f"--set expects key=value, got {item[:60]!r}")
             key, raw = (s.strip() for s in item.split("=", 1))
             if key not in valid:
                 raise UsageError(f"task {cls.name!r} has no setting {key!r}; "
                                  f"valid keys: {', '.join(sorted(valid))}")
+            if key in out:
+                raise UsageError(f"--set {key} is given twice")
             out[key] = coerce_setting(key, raw, hints.get(key, str))
         return out
 
 
-def coerce_setting(key: str, raw: str, hint) -> Any:
-    """A ``--set`` / ``--grid`` string as the type the task's config declares.
-
-    ``X | None`` accepts ``None`` and otherwise coerces to ``X`` (so ``clip_norm=1`` and
-    ``clip_norm=1.0`` give the same value, and the same config hash).
-    """
-    args = typing.get_args(hint)
-    if args and type(None) in args and (typing.get_origin(hint) in (typing.Union, types.UnionType)):
-        rest = [a for a in args if a is not type(None)]
-        if raw.strip().lower() in ("none", "null"):
-            return None
-        hint = rest[0] if len(rest) == 1 else str
-    if hint is str:
-        return raw
-    try:
-        value = ast.literal_eval(raw)
-    except (ValueError, SyntaxError):
-        if hint is bool and raw.lower() in ("true", "false", "yes", "no", "on", "off"):
-            return raw.lower() in ("true", "yes", "on")
-        raise UsageError(f"setting {key}: cannot read {raw!r} as {getattr(hint, '__name__', hint)}") from None
-    origin = typing.get_origin(hint) or hint
-    if origin is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if origin in (list, tuple) and isinstance(value, (list, tuple)):
-        return list(value)
-    if origin in (int, float, bool, list, dict) and not isinstance(value, origin):
-        raise UsageError(f"setting {key}: expected {origin.__name__}, got {raw!r}")
-    return value
-
-
 def config_dict(config) -> dict:
-    """A task config as a plain dict (JSON-friendly)."""
-    return dataclasses.asdict(config)
+    """A task config as a plain dict (JSON-friendly): resolved choices as their text."""
+    return {f.name: (str(v) if isinstance(v, Choice) else v)
+            for f in dataclasses.fields(config) for v in [getattr(config, f.name)]}

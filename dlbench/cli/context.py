@@ -23,6 +23,13 @@ class AppContext:
         return config.db_url(self.db_option)
 
     @property
+    def db_display(self) -> str:
+        """The results database URL as it may be printed (password masked)."""
+        from ..storage import display_url
+
+        return display_url(self.db_url)
+
+    @property
     def registry(self):
         if self._registry is None:
             from ..pluginmanager import build_registry
@@ -37,10 +44,20 @@ class AppContext:
 
     @property
     def store(self):
+        """The results database, opened for reading: never created here (a command that
+        only reads says ``no results database at ...; run 'dlbench run' first``)."""
         if self._store is None:
-            from ..storage import ResultStore
+            from ..storage import RunStore
 
-            self._store = ResultStore(self.db_url)
+            self._store = RunStore(self.db_url)
+        return self._store
+
+    def open_store(self, *, create: bool):
+        """The results database, created when missing if ``create`` (``dlbench run``)."""
+        if self._store is None:
+            from ..storage import RunStore
+
+            self._store = RunStore(self.db_url, create=create)
         return self._store
 
     def close(self) -> None:

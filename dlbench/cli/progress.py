@@ -25,6 +25,7 @@ class Progress:
         self.start = time.monotonic()
         self.durations: list[float] = []
         self.current = ""
+        self.reused = 0
 
     def _eta(self) -> str:
         left = self.total - self.done
@@ -42,11 +43,8 @@ class Progress:
         elif final:
             click.echo(text, file=self.stream)
 
-    def planned(self, total: int, reused: int) -> None:
-        self.total, self.done = total, reused
-        if reused:
-            self._emit(f"{reused} of {total} runs already stored with this code version: reused",
-                       final=True)
+    def planned(self, total: int) -> None:
+        self.total += total  # called once per task of a suite
 
     def started(self, spec) -> None:
         self.current = spec.label()
@@ -54,15 +52,19 @@ class Progress:
 
     def finished(self, outcome) -> None:
         self.done += 1
+        if outcome.status == "reused":  # stored already: counted, not announced one by one
+            self.reused += 1
+            return
         if outcome.duration_s is not None:
             self.durations.append(outcome.duration_s)
-        mark = {"finished": "ok", "diverged": "diverged", "failed": "FAILED"}.get(outcome.status,
-                                                                                 outcome.status)
-        detail = f": {outcome.error}" if outcome.status == "failed" and outcome.error else ""
+        bad = outcome.status not in ("finished", "diverged")
+        mark = "ok" if outcome.status == "finished" else (outcome.status.upper() if bad
+                                                           else outcome.status)
+        detail = f": {outcome.error}" if bad and outcome.error else ""
         line = (f"[{self.done}/{self.total}] {outcome.spec.label()}  {mark} "
                 f"({outcome.duration_s or 0:.1f} s){detail}")
-        self._emit(line, final=not self.tty or outcome.status == "failed")
-        if self.tty and outcome.status != "failed":
+        self._emit(line, final=not self.tty or bad)
+        if self.tty and not bad:
             self._emit(f"[{self.done}/{self.total}] ETA {self._eta()}")
 
     def skipped(self, spec, reason: str) -> None:
@@ -71,3 +73,6 @@ class Progress:
     def close(self) -> None:
         if self.tty:
             click.echo("\r" + " " * 120 + "\r", file=self.stream, nl=False)
+        if self.enabled and self.reused:
+            click.echo(f"{self.reused} of {self.total} runs were already stored with this code "
+                       "version: reused", file=self.stream)

@@ -12,10 +12,6 @@ from .context import pass_app
 from .output import echo_json, format_table
 from .progress import Progress
 
-KIND_OPTIONS = ("activation", "initializer", "optimizer", "scheduler", "regularizer",
-                "architecture", "dataset")
-
-
 def _kind_option(kind):
     return click.option(f"--{kind}", f"{kind}_choices", multiple=True, metavar="NAME[,NAME...]",
                         help=f"{kind.capitalize()}(s) to run, e.g. 'a,b(x=1)'. Repeatable.")
@@ -27,9 +23,9 @@ def standard_suite(registry) -> list[str]:
                                    key=lambda t: (t.suite_order, t.name))]
 
 
-def _estimate(app, task_cls, preset: str) -> float:
+def _estimate(store, task_cls, preset: str) -> float:
     try:
-        past = app.store.durations(task_cls.name, preset)
+        past = store.durations(task_cls.name, preset) if store is not None else []
     except Exception:  # an estimate must never stop a dry run
         past = []
     if past:
@@ -79,7 +75,12 @@ def _summary_rows(outcomes, registry):
               help="Expand any setting into the grid, e.g. 'batch_size=32,128' or "
                    "'net=plain(depth=32),residual(depth=32)'. Repeatable.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes (BLAS pinned to one thread each).")
+              help="Worker processes (BLAS pinned to one thread each); at most the CPUs.")
+@click.option("--oversubscribe", is_flag=True,
+              help="Allow more --workers than CPUs.")
+@click.option("--run-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="SECONDS",
+              help="Stop a run after this long (status timed-out; default: the task's).")
 @click.option("--force", is_flag=True, help="Run again even if identical runs are stored.")
 @click.option("--dry-run", is_flag=True, help="Print the grid, the number of runs and an estimate.")
 @click.option("--max-minutes", type=click.FloatRange(min=0), default=None,
@@ -91,12 +92,14 @@ def _summary_rows(outcomes, registry):
 @click.option("--report", "make_report", is_flag=True,
               help="Build the HTML report (dlbench report) after the runs.")
 @pass_app
-def run_cmd(app, task, preset, seeds, seed, settings, grid_items, workers, force, dry_run, max_minutes,
-            data_dir, as_json, quiet, make_report, **kind_choices):
+def run_cmd(app, task, preset, seeds, seed, settings, grid_items, workers, oversubscribe,
+            run_timeout, force, dry_run, max_minutes, data_dir, as_json, quiet, make_report,
+            **kind_choices):
     """Run TASK (or, with no TASK, the standard suite at its quick presets) and store
     every run. Identical finished runs (same config hash and code version) are reused."""
-    from ..bench.executors import PluginContext, PoolExecutor, SerialExecutor
-    from ..bench.runner import RunInterrupted, Runner
+    from ..app import RunInterrupted, RunService, make_executor
+    from ..app.signals import exit_status, interrupt_on_signals
+    from ..bench.executors import PluginContext
     from ..bench.spec import plan
 
     if seeds is not None and seed is not None:
@@ -109,8 +112,11 @@ def run_cmd(app, task, preset, seeds, seed, settings, grid_items, workers, force
     for item in grid_items:
         key, sep, values = item.partition("=")
         if not sep or not values.strip():
-            raise UsageError(f"--grid expects KEY=V1,V2, got {item!r}")
-        choices.setdefault(key.strip(), []).append(values)
+            raise UsageError(f"--grid expects KEY=V1,V2, got {item[:60]!r}")
+        if key.strip() in choices:
+            raise UsageError(f"{key.strip()} is given twice as a grid; list every value once "
+                             f"(--grid {key.strip()}=A,B)")
+        choices[key.strip()] = [values]
     seed_list = [seed] if seed is not None else (list(range(seeds)) if seeds else None)
     plans, cache = [], {}
     for name in tasks:
@@ -119,41 +125,62 @@ def run_cmd(app, task, preset, seeds, seed, settings, grid_items, workers, force
         usable = {k: v for k, v in choices.items() if task or k in task_cls.fields()}
         specs = plan(reg, name, preset=preset, choices=usable, seeds=seed_list,
                      overrides=overrides, data_dir=data_dir, dataset_cache=cache)
+        limit = run_timeout if run_timeout is not None else task_cls.timeout_s(preset)
+        for spec in specs:
+            spec.timeout_s = limit
         plans.append((task_cls, specs))
     if dry_run:
         _dry_run(app, plans, preset, force, as_json)
         return
     context = PluginContext(tuple(app.plugin_specs), app.plugins_dir, data_dir)
+    executor = make_executor(workers, context, oversubscribe=oversubscribe)
+    store = app.open_store(create=True)
+    click.echo(f"Storing runs in {store.display}", err=True)
+    if store.db.memory:
+        click.echo("warning: an in-memory database keeps nothing after this command; "
+                   "use --db sqlite:///FILE to keep the results", err=True)
     progress = Progress(enabled=not (quiet or as_json))
-    outcomes, interrupted = [], False
+    service = RunService(store, notify=getattr(reg, "notify", None), listener=progress)
+    outcomes, stopped = [], None
     budget_total = max_minutes * 60 if max_minutes is not None else None
-    for task_cls, specs in plans:
-        executor = PoolExecutor(workers, context) if workers > 1 else SerialExecutor(reg, context, cache)
-        budget = budget_total
-        if budget is None and not task:
-            budget = task_cls.preset(preset).budget_s
-        runner = Runner(reg, app.store, executor, force=force, max_seconds=budget, listener=progress)
-        try:
-            outcomes += runner.run(specs)
-        except RunInterrupted as exc:
-            outcomes += exc.outcomes
-            interrupted = True
-            break
-        for warning in runner.warnings:
+    try:
+        with interrupt_on_signals():
+            for task_cls, specs in plans:
+                budget = budget_total
+                if budget is None and not task:
+                    budget = task_cls.preset(preset).budget_s
+                try:
+                    outcomes += service.execute(specs, executor, force=force, max_seconds=budget)
+                except RunInterrupted as exc:
+                    outcomes += exc.outcomes
+                    stopped = exc
+                    break
+    finally:
+        executor.close()
+        progress.close()
+        for warning in service.warnings:
             click.echo(f"warning: {warning}", err=True)
-    progress.close()
-    _report(app, outcomes, as_json, interrupted, reg, make_report)
+    _report(app, outcomes, as_json, stopped, reg, make_report)
+    if stopped is not None:
+        raise SystemExit(exit_status(stopped))
+    if any(o.status not in ("finished", "diverged", "reused", "skipped") for o in outcomes):
+        raise SystemExit(1)
 
 
 def _dry_run(app, plans, preset, force, as_json):
     from ..bench.environment import code_version
+    from ..storage import NoDatabase
 
     version = code_version()
+    try:
+        store = app.store  # a dry run reads what is stored, and creates nothing
+    except NoDatabase:
+        store = None
     out, total_s = [], 0.0
     for task_cls, specs in plans:
-        reusable = 0 if force else sum(
-            app.store.find_reusable(s.config_hash, version) is not None for s in specs)
-        each = _estimate(app, task_cls, preset)
+        reusable = 0 if (force or store is None) else sum(
+            store.find_reusable(s.config_hash, version) is not None for s in specs)
+        each = _estimate(store, task_cls, preset)
         seconds = each * (len(specs) - reusable)
         total_s += seconds
         axes = {}
@@ -163,7 +190,8 @@ def _dry_run(app, plans, preset, force, as_json):
                 if v not in axes[k]:
                     axes[k].append(v)
         seeds = sorted({s.seed for s in specs})
-        out.append({"task": task_cls.name, "preset": preset, "grid": axes, "seeds": seeds,
+        out.append({"task": task_cls.name, "preset": preset, "grid": axes,
+                    "seeds": _span(seeds),
                     "runs": len(specs), "reusable": reusable, "estimated_s": round(seconds, 1),
                     "note": task_cls.preset(preset).note, "notes": specs[0].notes if specs else []})
     if as_json:
@@ -180,8 +208,16 @@ def _dry_run(app, plans, preset, force, as_json):
     click.echo(f"total: {sum(i['runs'] for i in out)} runs, ~{total_s:.0f} s")
 
 
+def _span(seeds: list[int]) -> list | str:
+    """Seeds as a list, or ``"0..99999"`` when they are a long consecutive range (a
+    dry run of --seeds 100000 prints one short line, not 600 KB)."""
+    if len(seeds) > 10 and seeds == list(range(seeds[0], seeds[0] + len(seeds))):
+        return f"{seeds[0]}..{seeds[-1]}"
+    return seeds
+
+
 def _report(app, outcomes, as_json, interrupted, reg, make_report=False):
-    failed = [o for o in outcomes if o.status == "failed"]
+    failed = [o for o in outcomes if o.status not in ("finished", "diverged", "reused", "skipped")]
     if as_json:
         echo_json([{"task": o.spec.task, "choices": o.spec.choices, "seed": o.spec.seed,
                     "status": o.status, "run_id": o.run_id, "summary": o.summary,
@@ -192,13 +228,13 @@ def _report(app, outcomes, as_json, interrupted, reg, make_report=False):
             click.echo(format_table(_summary_rows(outcomes, reg),
                                     ("task", "choices", "runs", "result (mean ± std over seeds)")))
         for o in failed:
-            click.echo(f"FAILED run {o.run_id} ({o.spec.label()}): {o.error}", err=True)
+            click.echo(f"{o.status.upper()} run {o.run_id} ({o.spec.label()}): {o.error}", err=True)
         skipped = [o for o in outcomes if o.status == "skipped"]
         if skipped:
             click.echo(f"{len(skipped)} runs skipped by the time budget; rerun to continue "
                        "(finished runs are reused).", err=True)
         tasks = sorted({o.spec.task for o in outcomes})
-        if tasks and not make_report:
+        if tasks and not make_report and not app.open_store(create=False).db.memory:
             from .report import report_command_line
 
             click.echo("\nReport (figures, leaderboards, every run's configuration): "
@@ -210,6 +246,3 @@ def _report(app, outcomes, as_json, interrupted, reg, make_report=False):
     if interrupted:
         click.echo("Interrupted: finished runs are stored; the current ones are marked "
                    "interrupted. Run the same command again to resume.", err=True)
-        raise SystemExit(130)
-    if failed:
-        raise SystemExit(1)

@@ -19,7 +19,6 @@ import math
 from dataclasses import dataclass
 
 from dlbench.bench import Dataset, Preset, Task, TaskConfig
-from dlbench.bench.choices import parse_choice
 from dlbench.errors import check_range
 
 from .cnn_training import accuracy, fit, load_images
@@ -105,7 +104,7 @@ class Architectures(Task):
 
     def run(self, config, rng, observer):
         data = load_images(observer, config.dataset, self.name)
-        choice = parse_choice(config.architecture)
+        choice = config.architecture
         # the width setting reaches only architectures that take one and whose choice
         # does not set its own
         net = observer.create("architecture", choice, input_shape=data.input_shape,

@@ -63,7 +63,7 @@ class BatchNormTask(Task):
         rows = []
         for i, scale in enumerate(config.scale_grid, start=1):
             regs = []
-            if config.regularizer not in ("", "none"):
+            if str(config.regularizer) not in ("", "none"):
                 regs.append(observer.create("regularizer", config.regularizer, rng=child_rng(rng),
                                            context={"num_classes": data.num_classes}))
             _, history = fit_mlp(

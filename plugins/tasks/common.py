@@ -42,7 +42,7 @@ def fit_mlp(observer, data, *, hidden, activation, initializer, optimizer, lr=No
         net_hook(net)
     kwargs = {} if lr is None else {"lr": lr}
     opt = observer.create("optimizer", optimizer, net.parameters(), **kwargs)
-    sched = None if scheduler in (None, "", "none") else observer.create("scheduler", scheduler, opt)
+    sched = None if scheduler is None or str(scheduler) in ("", "none") else observer.create("scheduler", scheduler, opt)
     loss_fn = observer.create("loss", "cross-entropy")
     history = train(net, flat, opt, loss_fn=loss_fn, rng=rng, observer=observer,
                     iterations=iterations, batch_size=batch_size, regularizers=regularizers,

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dlbench.bench import Dataset, Preset, RunResult, Task, TaskConfig
-from dlbench.bench.choices import parse_choice
 from dlbench.bench.metrics import area_under_curve, steps_to_target
 
 from .common import BOOK_LRS, child_rng, fit_mlp
@@ -52,6 +51,7 @@ class Convergence(Task):
                "ja": "同じネットワークで最適化手法を比較: 損失曲線、目標損失までのステップ数と秒数(共通の学習率グリッド)"}
     Config = ConvergenceConfig
     grid = ("optimizer",)
+    owns = {"optimizer": {"lr": "lr_grid"}}  # every optimizer runs at each rate of lr_grid
     primary_metric = ("steps_to_target", "min")
     estimate_s = {"quick": 1.5, "test": 0.2, "book": 60.0}
     presets = {
@@ -68,7 +68,7 @@ class Convergence(Task):
 
     def run(self, config, rng, observer):
         data = observer.dataset(config.dataset)
-        opt_name = parse_choice(config.optimizer).name
+        opt_name = config.optimizer.name
         grid = sorted(float(lr) for lr in config.lr_grid)
         lrs = list(grid)
         book = BOOK_LRS.get(opt_name)

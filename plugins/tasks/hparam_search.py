@@ -44,6 +44,7 @@ class HyperparameterSearch(Task):
                "ja": "学習率と荷重減衰のランダムサーチ(検証データで評価)"}
     Config = HparamConfig
     grid = ("optimizer",)
+    owns = {"optimizer": {"lr": "log10_lr"}}  # each trial draws its own lr
     primary_metric = ("best_val_acc", "max")
     estimate_s = {"quick": 3.0, "test": 0.1, "book": 300.0}
     presets = {

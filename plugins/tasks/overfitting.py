@@ -61,7 +61,7 @@ class Overfitting(Task):
     def run(self, config, rng, observer):
         data = observer.dataset(config.dataset)
         regs = []
-        if config.regularizer not in ("", "none"):
+        if str(config.regularizer) not in ("", "none"):
             regs.append(observer.create("regularizer", config.regularizer, rng=child_rng(rng),
                                            context={"num_classes": data.num_classes}))
         per_epoch = max(1, math.ceil(len(data.y_train) / config.batch_size))

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlbench.bench import Diverged, Preset, Surface, Task, TaskConfig
-from dlbench.bench.choices import parse_choice
 from dlbench.nn import Parameter
 
 BOOK_STEPS = {"book-bowl": 30}
@@ -57,9 +56,10 @@ class Trajectories(Task):
 
     def run(self, config, rng, observer):
         surface = observer.dataset(config.dataset)
-        opt_name = parse_choice(config.optimizer).name
+        opt_name = config.optimizer.name
         steps = config.steps or BOOK_STEPS.get(surface.name, 300)
-        lr = config.lr or surface.lrs.get(opt_name)
+        # the choice's own lr (``sgd(lr=0.5)``) wins, then --set lr, then the book's rate
+        lr = config.optimizer.kwargs.get("lr", config.lr or surface.lrs.get(opt_name))
         (x0, x1), (y0, y1) = surface.bounds
         randoms = np.column_stack([rng.uniform(x0, x1, config.random_starts),
                                    rng.uniform(y0, y1, config.random_starts)])

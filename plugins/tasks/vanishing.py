@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dlbench.bench import Dataset, Preset, Task, TaskConfig
-from dlbench.bench.choices import parse_choice
 from dlbench.bench.models import dense_names, mlp
 
 from .common import child_rng, fit_mlp
@@ -84,7 +83,7 @@ class VanishingGradients(Task):
     }
 
     def run(self, config, rng, observer):
-        act_name = parse_choice(config.activation).name
+        act_name = config.activation.name
         summary = {}
         # (1) the book's histogram experiment
         init = observer.create("initializer", config.initializer)
