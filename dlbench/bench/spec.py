@@ -67,6 +67,19 @@ def canonical_json(value) -> str:
                       default=repr)
 
 
+def flatten(config_dict: dict, prefix: str = "") -> dict[str, object]:
+    """``{"optimizer": {"lr": 0.1}}`` -> ``{"optimizer.lr": 0.1}`` (stored as params,
+    compared by ``results compare`` and leaderboards)."""
+    out: dict[str, object] = {}
+    for key, value in config_dict.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and value:
+            out.update(flatten(value, name))
+        else:
+            out[name] = value
+    return out
+
+
 def config_hash(resolved: dict) -> str:
     return hashlib.sha256(canonical_json(resolved).encode("utf-8")).hexdigest()
 

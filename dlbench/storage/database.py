@@ -55,6 +55,8 @@ class Database:
                 # that nobody writes this file, which is true for a read-only folder
                 folder = self.path.parent if str(self.path.parent) else None
                 immutable = folder is not None and not os.access(folder, os.W_OK)
+        if self.path is not None and self.path.exists() and not self.readonly:
+            self._probe(immutable)  # refuse a foreign or newer file before WAL touches it
         self.engine = make_engine(url, readonly=self.readonly, immutable=immutable)
         try:
             self._open()
@@ -80,8 +82,18 @@ class Database:
                                    "does not exist")
             folder.mkdir(parents=True, exist_ok=True)
 
-    def _open(self) -> None:
-        with self.guard(), self.engine.connect() as conn:
+    def _probe(self, immutable: bool) -> None:
+        """Check an existing SQLite file through a read-only connection first: opening
+        it for writing switches the journal to WAL, which rewrites the file header."""
+        engine = make_engine(self.url, readonly=True, immutable=immutable)
+        try:
+            self._check_kind(engine)
+        finally:
+            engine.dispose()
+
+    def _check_kind(self, engine) -> list[str]:
+        """Refuse a foreign, newer or other-kind database; the pending migrations."""
+        with self.guard(), engine.connect() as conn:
             with conn.begin():
                 kind = migrations.kind_of(conn)
                 newer = migrations.unknown(conn)
@@ -96,6 +108,10 @@ class Database:
             other = next(s for s in migrations.SCHEMAS if s.name == kind)
             raise StorageError(f"{self.display} is a dlbench {other.what}, not a "
                                f"{self.schema.what}; choose another database")
+        return todo
+
+    def _open(self) -> None:
+        todo = self._check_kind(self.engine)
         if not todo:
             return
         if self.readonly:

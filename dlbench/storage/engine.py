@@ -39,7 +39,7 @@ def display_url(url: str) -> str:
 
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL, or ``None`` for other back ends and ``:memory:``."""
-    parsed = make_url(url)
+    parsed = parse(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)
@@ -47,7 +47,7 @@ def sqlite_path(url: str) -> Path | None:
 
 def is_memory(url: str) -> bool:
     """True for an in-memory SQLite URL: nothing written there outlives the process."""
-    parsed = make_url(url)
+    parsed = parse(url)
     return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
 
 

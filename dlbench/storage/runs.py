@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import config
+from ..bench.spec import flatten
 from ..errors import UsageError
 from .database import Database
 from .migrations import RESULTS
@@ -47,18 +48,6 @@ class Unstorable(ValueError):
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
-
-
-def flatten(config_dict: dict, prefix: str = "") -> dict[str, object]:
-    """``{"optimizer": {"lr": 0.1}}`` -> ``{"optimizer.lr": 0.1}`` (stored as params)."""
-    out: dict[str, object] = {}
-    for key, value in config_dict.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict) and value:
-            out.update(flatten(value, name))
-        else:
-            out[name] = value
-    return out
 
 
 def storable_summary(summary: dict) -> dict[str, float]:
