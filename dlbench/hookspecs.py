@@ -31,6 +31,11 @@ Registration hooks are called once per plugin when the registry is built, each i
 its own error boundary: a plugin whose hook raises is reported by ``dlbench plugins``
 and the others keep working.
 
+**Injected arguments.** A plugin object asks for what dlbench can give it by naming a
+parameter (see :data:`INJECTABLE`); dlbench passes it only when the signature has that
+name or ``**kwargs`` (:func:`dlbench.plugin_registry.accepts`), and never over a value
+the user set in the choice string.
+
 **Observer hooks** (``run_started``, ``epoch_finished``, ``run_finished``) are called by
 the benchmark runner in the process that stores results; their return values are ignored
 and an exception raised in one is reported as a warning, never fails the run.
@@ -237,3 +242,16 @@ REGISTRATION_HOOKS: dict[str, str] = {
 }
 
 OBSERVER_HOOKS = ("run_started", "epoch_finished", "run_finished")
+
+#: Arguments dlbench passes to a plugin's constructor when its signature asks for them
+#: (:func:`dlbench.plugin_registry.with_injected`), and never over a value the user set.
+INJECTABLE: dict[str, str] = {
+    "rng": "numpy.random.Generator drawn from the run's seed: a plugin that draws random "
+           "numbers (dropout masks, RReLU slopes, initial weights) must use it, so the same "
+           "seed gives the same run",
+    "num_classes": "the number of classes of the task's data set (label smoothing, mixup)",
+    "data_dir": "the folder where data sets are cached (dataset loaders; --data-dir / "
+                "DLBENCH_DATA_DIR)",
+    "registry": "the Registry the object was created from (architectures build their "
+                "layers from it); passed by Registry.create when the signature names it",
+}

@@ -84,8 +84,11 @@ def test_every_builtin_name_resolves_and_creates():
 def test_every_builtin_has_complete_metadata():
     import dlbench
 
-    reg = dlbench.registry(refresh=True)
-    builtin = {p.name for p in reg.plugins if p.source == "builtin"}
+    from dlbench.pluginmanager import load_plugins
+
+    host = load_plugins()
+    reg = host.registry
+    builtin = {p.name for p in host.records if p.source == "builtin"}
     for kind in KINDS:
         for entry in reg.entries(kind):
             if entry.plugin in builtin:
