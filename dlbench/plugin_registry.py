@@ -7,8 +7,9 @@ everything else in dlbench looks plugins up here by ``(kind, name)``.
 (The module is not called ``registry.py``: a submodule of that name would replace the
 contract's ``dlbench.registry()`` function on the package the moment it is imported.)
 
-The registry holds lookups only. Which plugins loaded or failed, and the observer hooks,
-belong to the :class:`~dlbench.pluginmanager.PluginHost` that filled it.
+The registry holds lookups only: items, and the plugins (with their versions) that
+registered them. Which plugins failed, loading warnings, the observer hooks and plugin
+commands belong to the :class:`~dlbench.pluginmanager.PluginHost` that filled it.
 """
 
 from __future__ import annotations
@@ -117,6 +118,10 @@ class Registry:
         self._entries: dict[str, dict[str, Entry]] = {k: {} for k in KINDS}
         #: plugin name -> list of (kind, name) it registered
         self.by_plugin: dict[str, list[tuple[str, str]]] = {}
+        #: the plugins whose items this registry holds (``PluginRecord``: name, source,
+        #: version, distribution), filled by the plugin host; a run's code identity is
+        #: looked up here
+        self.plugins: list = []
         #: plugin -> entries it replaced (replace=True), restored if the plugin is rolled back
         self._replaced: dict[str, list[Entry]] = {}
 

@@ -291,6 +291,7 @@ class PluginHost:
             for kind, item in self.registry.by_plugin.get(name, []):
                 reg.setdefault(kind, []).append(item)
             record.registered = {k: sorted(v) for k, v in reg.items()}
+        self.registry.plugins = self.records
         return self
 
     def _report_unknown_hooks(self) -> None:
@@ -382,8 +383,8 @@ def build_registry(plugins: Sequence[str] = (), plugins_dir: str | Path | None =
 
     Transitional: until ``cli/context.py``, ``cli/plugins_cmd.py`` and the runner take a
     :class:`PluginHost`, the registry returned here also carries the host's ``notify``,
-    ``host``, ``plugins`` (records), ``failures`` and ``warnings``, as before. The registry
-    of :func:`load_plugins` and of :func:`dlbench.registry` carries none of them.
+    ``host``, ``failures`` and ``warnings``, as before. The registry of
+    :func:`load_plugins` and of :func:`dlbench.registry` carries none of them.
     """
     host = load_plugins(plugins, plugins_dir, autoload=autoload, builtins=builtins)
     return _with_legacy_attributes(host)
@@ -394,5 +395,5 @@ def _with_legacy_attributes(host: PluginHost) -> Registry:
     # cli/plugins_cmd.py and bench/runner.py use load_plugins() / the host (issue 10).
     reg = host.registry
     reg.notify, reg.host = host.notify, host
-    reg.plugins, reg.failures, reg.warnings = host.records, host.failures, host.warnings
+    reg.failures, reg.warnings = host.failures, host.warnings
     return reg
