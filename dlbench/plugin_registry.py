@@ -63,16 +63,13 @@ class Entry:
         return missing
 
     def defaults(self) -> dict[str, Any]:
-        """Keyword arguments of ``obj`` with their defaults, read from its signature."""
-        try:
-            sig = inspect.signature(self.obj)
-        except (TypeError, ValueError):
-            return {}
+        """Keyword arguments of ``obj`` with their defaults, read from its signature
+        (``registry``, which dlbench passes itself, is not a setting and is left out)."""
         return {
             p.name: p.default
-            for p in sig.parameters.values()
+            for p in _parameters(self.obj).values()
             if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
-            and p.default is not inspect.Parameter.empty
+            and p.default is not inspect.Parameter.empty and p.name != "registry"
         }
 
     def info(self) -> dict[str, Any]:
@@ -206,9 +203,7 @@ class Registry:
         """
         entry = self.entry(kind, name)
         check_keywords(entry, kwargs)
-        if "registry" not in kwargs and "registry" in _parameters(entry.obj):
-            kwargs["registry"] = self
-        return entry.obj(*args, **kwargs)
+        return entry.obj(*args, **with_injected(entry.obj, kwargs, registry=self))
 
 
 def check_keywords(entry: Entry, kwargs: dict) -> None:
@@ -252,6 +247,9 @@ def with_injected(factory, kwargs: dict, **available) -> dict:
     """``kwargs`` plus each ``available`` value that ``factory`` :func:`accepts`, unless
     ``kwargs`` already sets it or the value is ``None``. Returns a new dict.
 
+    ``registry`` is the exception to :func:`accepts`: it goes only to a signature that
+    names it, never into ``**kwargs`` (where it would end up among hyperparameters).
+
     >>> with_injected(Dropout, {"p": 0.5}, rng=rng, num_classes=10)
     {'p': 0.5, 'rng': Generator(PCG64)}
     """
@@ -261,6 +259,10 @@ def with_injected(factory, kwargs: dict, **available) -> dict:
                          f"(known: {', '.join(INJECTABLE)})")
     out = dict(kwargs)
     for key, value in available.items():
-        if value is not None and key not in out and accepts(factory, key):
+        if value is None or key in out:
+            continue
+        if key == "registry" and key not in _parameters(factory):
+            continue
+        if accepts(factory, key):
             out[key] = value
     return out

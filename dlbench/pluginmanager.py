@@ -392,7 +392,7 @@ def build_registry(plugins: Sequence[str] = (), plugins_dir: str | Path | None =
 
 def _with_legacy_attributes(host: PluginHost) -> Registry:
     # TODO(lead): delete with build_registry's transitional note once cli/context.py,
-    # cli/plugins_cmd.py and bench/runner.py use load_plugins() / the host (issue 10).
+    # cli/plugins_cmd.py and bench/runner.py use load_plugins() / the host.
     reg = host.registry
     reg.notify, reg.host = host.notify, host
     reg.failures, reg.warnings = host.failures, host.warnings

@@ -6,7 +6,6 @@ import textwrap
 
 import numpy as np
 
-from dlbench import nn
 from dlbench.pluginmanager import load_plugins
 
 HEADER = "from dlbench import hookimpl\nimport numpy as np\nfrom dlbench import nn\n"

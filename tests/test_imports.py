@@ -77,7 +77,7 @@ def test_every_dlbench_module_imports_first_on_its_own():
 
 
 def test_the_check_finds_an_import_cycle_like_the_one_arch_check_had(tmp_path):
-    """The shape of issue 10's cycle: ``testing/__init__`` imports the table of checks,
+    """The shape of the cycle dlbench once had: ``testing/__init__`` imports the table of checks,
     which imports ``arch.check``, which imports ``testing.core``; importing
     ``arch.check`` first fails, importing ``testing`` first works. The check must
     report the former even though the latter, run earlier in the same child, loaded

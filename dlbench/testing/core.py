@@ -56,7 +56,8 @@ def example_of(entry: Entry) -> dict:
     return dict(entry.example or {})
 
 
-def _error(exc: BaseException) -> str:
+def describe_error(exc: BaseException) -> str:
+    """``Type: message at file.py:line`` (the innermost frame), for a failed property."""
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
     return f"{type(exc).__name__}: {exc}{where}"
@@ -78,7 +79,7 @@ class Checker:
             self.add(prop, "fail", str(exc))
             return False
         except Exception as exc:  # a plugin's own bug: report, do not crash
-            self.add(prop, "fail", _error(exc))
+            self.add(prop, "fail", describe_error(exc))
             return False
         self.add(prop, "pass", detail or "")
         return True

@@ -8,9 +8,10 @@ it, architectures build their layers from it).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
-from ..plugin_registry import Entry, Registry, accepts
+from ..plugin_registry import Entry, Registry, accepts, with_injected
 from .architectures import check_architecture
 from .core import CheckResult
 from .datasets import check_dataset, check_task
@@ -42,7 +43,8 @@ def check_entry(entry: Entry, *, builtin: bool = False,
 
     Missing metadata fails a built-in and only warns for a third-party plugin. Pass the
     ``registry`` the entry came from: checks that need one (tasks, architectures) skip
-    without it.
+    without it, and an item whose signature names ``registry`` (a scheduler that creates
+    another by name) is created with it, as :meth:`Registry.create` would.
     """
     results = []
     missing = entry.missing_metadata()
@@ -53,6 +55,11 @@ def check_entry(entry: Entry, *, builtin: bool = False,
     check = CHECKS.get(entry.kind)
     if check is None:
         return results
+    if registry is not None:
+        example = dict(entry.example or {})
+        kwargs = with_injected(entry.obj, dict(example.get("kwargs", {})), registry=registry)
+        if "registry" in kwargs:
+            entry = dataclasses.replace(entry, example={**example, "kwargs": kwargs})
     if accepts(check, "registry"):
         return results + check(entry, registry=registry)
     return results + check(entry)
