@@ -85,6 +85,8 @@ def register_optimizers(register):
         ``param.data`` in place from ``param.grad``; ``zero_grad()`` clears the gradients.
         Hyperparameter names, meanings and defaults follow ``torch.optim`` where it has the
         optimizer. A ``weight_decay`` it cannot honour must raise, never be ignored.
+        :mod:`dlbench.nn.optim` has the pieces the built-ins are made of (coupled and
+        decoupled weight decay, Adam's moments, bias correction, AMSGrad's maximum).
     :return: ignored.
     """
 
@@ -96,7 +98,8 @@ def register_schedulers(register):
     :param register: callback, see the module docstring. ``obj(optimizer, **kwargs)`` must
         return an object with ``step()`` (called once per training step after
         ``optimizer.step()``) that sets ``optimizer.defaults["lr"]`` (and each param
-        group's ``lr``), and ``get_lr() -> float``.
+        group's ``lr``), and ``get_lr() -> float``. A scheduler that creates another one
+        by name takes a ``registry`` parameter (injected, see :data:`INJECTABLE`).
     :return: ignored.
     """
 
@@ -142,7 +145,9 @@ def register_architectures(register):
     :param register: callback, see the module docstring.
         ``obj(input_shape=..., num_classes=..., **kwargs)`` must return a
         :class:`dlbench.nn.Module` mapping a batch ``(N, *input_shape)`` to logits
-        ``(N, num_classes)``.
+        ``(N, num_classes)`` A ``registry`` parameter receives the registry the
+        architecture is created from, to build its layers with (an
+        :class:`dlbench.arch.Architecture` does this).
     :return: ignored.
     """
 
