@@ -16,6 +16,7 @@ from .hookspecs import hookimpl  # noqa: E402  (needs __version__ defined first)
 
 __all__ = ["__version__", "hookimpl", "registry", "run"]
 
+#: the cached default registry (the default host's); tests reset it to ``None``
 _default_registry = None
 
 
@@ -24,7 +25,9 @@ def registry(*, plugins=(), plugins_dir=None, autoload=None, refresh=False):
 
     With no arguments the registry is built once and cached for the process; pass
     ``refresh=True`` to rebuild it (after installing a plugin, say). Any argument builds
-    a new, uncached registry.
+    a new, uncached registry. The registry holds lookups only; which plugins loaded or
+    failed, and the observer hooks, are on the host of
+    :func:`dlbench.pluginmanager.load_plugins`.
 
     :param plugins: ``-p`` style specs: ``.py`` files, module names, ``no:NAME`` to block.
     :param plugins_dir: a folder whose ``*.py`` files are plugins.
@@ -33,12 +36,12 @@ def registry(*, plugins=(), plugins_dir=None, autoload=None, refresh=False):
     :rtype: dlbench.plugin_registry.Registry
     """
     global _default_registry
-    from .pluginmanager import build_registry
+    from .pluginmanager import default_host, load_plugins
 
     if plugins or plugins_dir is not None or autoload is not None:
-        return build_registry(plugins, plugins_dir, autoload=autoload)
+        return load_plugins(plugins, plugins_dir, autoload=autoload).registry
     if _default_registry is None or refresh:
-        _default_registry = build_registry()
+        _default_registry = default_host(refresh=True).registry
     return _default_registry
 
 

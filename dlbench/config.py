@@ -87,3 +87,9 @@ def data_dir(explicit: str | os.PathLike | None = None) -> Path | None:
 def debug() -> bool:
     """True when ``DLBENCH_DEBUG`` is set: errors keep their traceback, like ``--debug``."""
     return _flag(ENV_DEBUG)
+
+
+#: Public: plugins may read the same settings (a dataset loader its data folder).
+__all__ = ["DEFAULT_DB_URL", "ENV_DATA_DIR", "ENV_DB", "ENV_DEBUG", "ENV_DISABLE_AUTOLOAD",
+           "ENV_PLUGINS", "ENV_QUIZ_DB", "autoload_disabled", "data_dir", "db_url", "debug",
+           "extra_plugins", "learner_name", "quiz_db_url", "quiz_lang"]

@@ -79,3 +79,10 @@ def check_range(name: str, value, *, low=None, high=None, low_open=False, high_o
         hi = "inf" if high is None else f"{high:g}"
         raise HyperparameterError(f"{name} must be in {left}{lo}, {hi}{right}, got {value!r}")
     return value
+
+
+#: Public: every error class defined above (plugins raise them) and ``check_range``.
+#: Computed, so an error class added above is public without a second edit.
+__all__ = sorted([name for name, value in list(globals().items())
+                  if isinstance(value, type) and issubclass(value, DlbenchError)]
+                 + ["check_range"])

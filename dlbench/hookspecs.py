@@ -31,6 +31,11 @@ Registration hooks are called once per plugin when the registry is built, each i
 its own error boundary: a plugin whose hook raises is reported by ``dlbench plugins``
 and the others keep working.
 
+**Injected arguments.** A plugin object asks for what dlbench can give it by naming a
+parameter (see :data:`INJECTABLE`); dlbench passes it only when the signature has that
+name or ``**kwargs`` (:func:`dlbench.plugin_registry.accepts`), and never over a value
+the user set in the choice string.
+
 **Observer hooks** (``run_started``, ``epoch_finished``, ``run_finished``) are called by
 the benchmark runner in the process that stores results; their return values are ignored
 and an exception raised in one is reported as a warning, never fails the run.
@@ -80,6 +85,8 @@ def register_optimizers(register):
         ``param.data`` in place from ``param.grad``; ``zero_grad()`` clears the gradients.
         Hyperparameter names, meanings and defaults follow ``torch.optim`` where it has the
         optimizer. A ``weight_decay`` it cannot honour must raise, never be ignored.
+        :mod:`dlbench.nn.optim` has the pieces the built-ins are made of (coupled and
+        decoupled weight decay, Adam's moments, bias correction, AMSGrad's maximum).
     :return: ignored.
     """
 
@@ -91,7 +98,8 @@ def register_schedulers(register):
     :param register: callback, see the module docstring. ``obj(optimizer, **kwargs)`` must
         return an object with ``step()`` (called once per training step after
         ``optimizer.step()``) that sets ``optimizer.defaults["lr"]`` (and each param
-        group's ``lr``), and ``get_lr() -> float``.
+        group's ``lr``), and ``get_lr() -> float``. A scheduler that creates another one
+        by name takes a ``registry`` parameter (injected, see :data:`INJECTABLE`).
     :return: ignored.
     """
 
@@ -137,7 +145,9 @@ def register_architectures(register):
     :param register: callback, see the module docstring.
         ``obj(input_shape=..., num_classes=..., **kwargs)`` must return a
         :class:`dlbench.nn.Module` mapping a batch ``(N, *input_shape)`` to logits
-        ``(N, num_classes)``.
+        ``(N, num_classes)`` A ``registry`` parameter receives the registry the
+        architecture is created from, to build its layers with (an
+        :class:`dlbench.arch.Architecture` does this).
     :return: ignored.
     """
 
@@ -237,3 +247,16 @@ REGISTRATION_HOOKS: dict[str, str] = {
 }
 
 OBSERVER_HOOKS = ("run_started", "epoch_finished", "run_finished")
+
+#: Arguments dlbench passes to a plugin's constructor when its signature asks for them
+#: (:func:`dlbench.plugin_registry.with_injected`), and never over a value the user set.
+INJECTABLE: dict[str, str] = {
+    "rng": "numpy.random.Generator drawn from the run's seed: a plugin that draws random "
+           "numbers (dropout masks, RReLU slopes, initial weights) must use it, so the same "
+           "seed gives the same run",
+    "num_classes": "the number of classes of the task's data set (label smoothing, mixup)",
+    "data_dir": "the folder where data sets are cached (dataset loaders; --data-dir / "
+                "DLBENCH_DATA_DIR)",
+    "registry": "the Registry the object was created from (architectures build their "
+                "layers from it); passed by Registry.create when the signature names it",
+}

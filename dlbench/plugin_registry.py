@@ -4,9 +4,12 @@ The plugin manager fills a :class:`Registry` by calling each plugin's registrati
 with a ``register`` callback bound to that plugin (see :mod:`dlbench.pluginmanager`);
 everything else in dlbench looks plugins up here by ``(kind, name)``.
 
-(DESIGN.md proposed ``dlbench/registry.py``; a submodule of that name would replace the
-contract's ``dlbench.registry()`` function on the package the moment it is imported, so
-the module is ``plugin_registry``.)
+(The module is not called ``registry.py``: a submodule of that name would replace the
+contract's ``dlbench.registry()`` function on the package the moment it is imported.)
+
+The registry holds lookups only: items, and the plugins (with their versions) that
+registered them. Which plugins failed, loading warnings, the observer hooks and plugin
+commands belong to the :class:`~dlbench.pluginmanager.PluginHost` that filled it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DuplicateNameError, HyperparameterError, UnknownNameError, UsageError
-from .hookspecs import REGISTRATION_HOOKS
+from .hookspecs import INJECTABLE, REGISTRATION_HOOKS
+
+__all__ = ["Entry", "KINDS", "Registry", "accepts", "check_keywords", "jsonable",
+           "normalize_kind", "with_injected"]
 
 KINDS: tuple[str, ...] = tuple(REGISTRATION_HOOKS.values())
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -57,16 +63,13 @@ class Entry:
         return missing
 
     def defaults(self) -> dict[str, Any]:
-        """Keyword arguments of ``obj`` with their defaults, read from its signature."""
-        try:
-            sig = inspect.signature(self.obj)
-        except (TypeError, ValueError):
-            return {}
+        """Keyword arguments of ``obj`` with their defaults, read from its signature
+        (``registry``, which dlbench passes itself, is not a setting and is left out)."""
         return {
             p.name: p.default
-            for p in sig.parameters.values()
+            for p in _parameters(self.obj).values()
             if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
-            and p.default is not inspect.Parameter.empty
+            and p.default is not inspect.Parameter.empty and p.name != "registry"
         }
 
     def info(self) -> dict[str, Any]:
@@ -112,10 +115,10 @@ class Registry:
         self._entries: dict[str, dict[str, Entry]] = {k: {} for k in KINDS}
         #: plugin name -> list of (kind, name) it registered
         self.by_plugin: dict[str, list[tuple[str, str]]] = {}
-        #: filled by the plugin manager: plugins that loaded, and those that failed
+        #: the plugins whose items this registry holds (``PluginRecord``: name, source,
+        #: version, distribution), filled by the plugin host; a run's code identity is
+        #: looked up here
         self.plugins: list = []
-        self.failures: list = []
-        self.warnings: list[str] = []
         #: plugin -> entries it replaced (replace=True), restored if the plugin is rolled back
         self._replaced: dict[str, list[Entry]] = {}
 
@@ -193,10 +196,14 @@ class Registry:
         """Instantiate ``name``: ``obj(*args, **kwargs)``.
 
         A keyword the object does not accept fails before the call, naming the valid ones.
+        An object whose signature names a ``registry`` parameter (an
+        :class:`~dlbench.arch.Architecture`, which builds its layers from a registry) gets
+        this registry unless the caller passed one, so what it builds comes from the same
+        plugins it was looked up in.
         """
         entry = self.entry(kind, name)
         check_keywords(entry, kwargs)
-        return entry.obj(*args, **kwargs)
+        return entry.obj(*args, **with_injected(entry.obj, kwargs, registry=self))
 
 
 def check_keywords(entry: Entry, kwargs: dict) -> None:
@@ -214,3 +221,48 @@ def check_keywords(entry: Entry, kwargs: dict) -> None:
         raise HyperparameterError(
             f"{entry.kind} {entry.name!r} has no parameter {', '.join(map(repr, unknown))}; "
             f"valid: {', '.join(accepted) or '(none)'}")
+
+
+def _parameters(factory) -> dict[str, inspect.Parameter]:
+    try:
+        return dict(inspect.signature(factory).parameters)
+    except (TypeError, ValueError):  # builtins and C callables without a signature
+        return {}
+
+
+def accepts(factory, name: str) -> bool:
+    """Whether ``factory(..., name=value)`` is accepted: ``name`` is one of its parameters,
+    or it takes ``**kwargs``.
+
+    The one rule dlbench uses to pass an *injectable* argument (``rng``,
+    ``num_classes``, ``data_dir``, ``registry``: see :data:`dlbench.hookspecs.INJECTABLE`)
+    only to plugins that ask for it. A factory without an inspectable signature accepts
+    nothing.
+    """
+    params = _parameters(factory)
+    return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+def with_injected(factory, kwargs: dict, **available) -> dict:
+    """``kwargs`` plus each ``available`` value that ``factory`` :func:`accepts`, unless
+    ``kwargs`` already sets it or the value is ``None``. Returns a new dict.
+
+    ``registry`` is the exception to :func:`accepts`: it goes only to a signature that
+    names it, never into ``**kwargs`` (where it would end up among hyperparameters).
+
+    >>> with_injected(Dropout, {"p": 0.5}, rng=rng, num_classes=10)
+    {'p': 0.5, 'rng': Generator(PCG64)}
+    """
+    unknown = sorted(set(available) - set(INJECTABLE))
+    if unknown:
+        raise ValueError(f"not an injectable argument: {', '.join(unknown)} "
+                         f"(known: {', '.join(INJECTABLE)})")
+    out = dict(kwargs)
+    for key, value in available.items():
+        if value is None or key in out:
+            continue
+        if key == "registry" and key not in _parameters(factory):
+            continue
+        if accepts(factory, key):
+            out[key] = value
+    return out

@@ -139,15 +139,33 @@ def _import_file(path: Path) -> ModuleType:
 
 
 class PluginHost:
-    """Owns the pluggy manager and the registry it fills."""
+    """The loaded plugins: the pluggy manager, the :class:`Registry` it filled, and what
+    happened while loading.
+
+    - :attr:`registry`: pure lookups (``names``, ``get``, ``create``...), what
+      :func:`dlbench.registry` returns;
+    - :attr:`records`: :class:`PluginRecord` per plugin that loaded, in load order;
+    - :attr:`failures`: :class:`PluginFailure` per plugin that did not;
+    - :attr:`warnings`: one line per problem that did not stop a plugin (a hook that
+      matches no hookspec, a ``register_commands`` that raised);
+    - :meth:`notify`: calls an observer hook on every plugin (the runner's side);
+    - :meth:`add_commands`: lets plugins add click commands (the CLI's side).
+
+    Build one with :func:`load_plugins`.
+    """
 
     def __init__(self) -> None:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.registry = Registry()
-        self.registry.notify = self.notify  # observer hooks, used by the runner
-        self.registry.host = self
+        self.failures: list[PluginFailure] = []
+        self.warnings: list[str] = []
         self._records: dict[str, PluginRecord] = {}
+
+    @property
+    def records(self) -> list[PluginRecord]:
+        """The plugins that loaded, in load order."""
+        return list(self._records.values())
 
     # -- loading ----------------------------------------------------------------------
     def _register(self, obj: object, name: str, source: str, location: str, *,
@@ -181,7 +199,7 @@ class PluginHost:
             if isinstance(exc, DlbenchError):
                 raise PluginError(f"plugin {name!r} ({location}): {exc}") from exc
             raise PluginError(f"plugin {name!r} ({location}) failed: {_error_line(exc)}") from exc
-        self.registry.failures.append(PluginFailure(
+        self.failures.append(PluginFailure(
             name, source, location, _error_line(exc), traceback.format_exc()))
 
     def _call_registration_hooks(self, plugin_name: str) -> None:
@@ -264,16 +282,17 @@ class PluginHost:
                            version=source_version(module))
 
     # -- after loading ----------------------------------------------------------------
-    def finish(self) -> Registry:
-        """Attach records and report hook implementations that match no hookspec."""
+    def finish(self) -> PluginHost:
+        """Fill each record's ``registered`` and report hook implementations that match
+        no hookspec."""
         self._report_unknown_hooks()
         for name, record in self._records.items():
             reg = {}
             for kind, item in self.registry.by_plugin.get(name, []):
                 reg.setdefault(kind, []).append(item)
             record.registered = {k: sorted(v) for k, v in reg.items()}
-        self.registry.plugins = list(self._records.values())
-        return self.registry
+        self.registry.plugins = self.records
+        return self
 
     def _report_unknown_hooks(self) -> None:
         # pm.check_pending() raises on the first problem; we want every problem, and a
@@ -291,7 +310,7 @@ class PluginHost:
                 record = self._records.get(impl.plugin_name)
                 if record is not None:
                     record.problems.append(message)
-                self.registry.warnings.append(f"plugin {impl.plugin_name!r} {message}")
+                self.warnings.append(f"plugin {impl.plugin_name!r} {message}")
 
     def notify(self, hook_name: str, **kwargs) -> list[str]:
         """Call an observer hook on every plugin, each in its own ``try``.
@@ -312,13 +331,13 @@ class PluginHost:
             try:
                 impl.function(**{a: cli for a in impl.argnames})
             except Exception as exc:
-                self.registry.warnings.append(
+                self.warnings.append(
                     f"plugin {impl.plugin_name!r} register_commands: {_error_line(exc)}")
 
 
-def build_registry(plugins: Sequence[str] = (), plugins_dir: str | Path | None = None,
-                   *, autoload: bool | None = None, builtins: bool = True) -> Registry:
-    """Build a fresh :class:`Registry` from every plugin source.
+def load_plugins(plugins: Sequence[str] = (), plugins_dir: str | Path | None = None,
+                 *, autoload: bool | None = None, builtins: bool = True) -> PluginHost:
+    """Load every plugin source into a fresh :class:`PluginHost`.
 
     :param plugins: ``-p`` values: ``.py`` files, module names, or ``no:NAME`` to block.
     :param plugins_dir: a folder whose ``*.py`` files are each a plugin.
@@ -343,3 +362,38 @@ def build_registry(plugins: Sequence[str] = (), plugins_dir: str | Path | None =
     if plugins_dir is not None:
         host.load_dir(plugins_dir)
     return host.finish()
+
+
+_default_host: PluginHost | None = None
+
+
+def default_host(*, refresh: bool = False) -> PluginHost:
+    """The process-wide host (built-ins, installed plugins, ``DLBENCH_PLUGINS``), loaded
+    once; ``refresh=True`` loads it again. :func:`dlbench.registry` is its registry (and
+    ``dlbench.registry(refresh=True)`` reloads it)."""
+    global _default_host
+    if _default_host is None or refresh:
+        _default_host = load_plugins()
+    return _default_host
+
+
+def build_registry(plugins: Sequence[str] = (), plugins_dir: str | Path | None = None,
+                   *, autoload: bool | None = None, builtins: bool = True) -> Registry:
+    """The :class:`Registry` of a fresh :func:`load_plugins` (same parameters).
+
+    Transitional: until ``cli/context.py``, ``cli/plugins_cmd.py`` and the runner take a
+    :class:`PluginHost`, the registry returned here also carries the host's ``notify``,
+    ``host``, ``failures`` and ``warnings``, as before. The registry of
+    :func:`load_plugins` and of :func:`dlbench.registry` carries none of them.
+    """
+    host = load_plugins(plugins, plugins_dir, autoload=autoload, builtins=builtins)
+    return _with_legacy_attributes(host)
+
+
+def _with_legacy_attributes(host: PluginHost) -> Registry:
+    # TODO(lead): delete with build_registry's transitional note once cli/context.py,
+    # cli/plugins_cmd.py and bench/runner.py use load_plugins() / the host.
+    reg = host.registry
+    reg.notify, reg.host = host.notify, host
+    reg.failures, reg.warnings = host.failures, host.warnings
+    return reg

@@ -4,10 +4,9 @@ images are NCHW. ``flatten``, ``batchnorm2d`` and ``dropout`` live in ``layers``
 """
 
 from dlbench import hookimpl
-from dlbench.nn.blocks import BasicBlock, BasicConv2d, Bottleneck, Inception, SqueezeExcitation
-from dlbench.nn.conv import Conv2d
-from dlbench.nn.lrn import LocalResponseNorm
-from dlbench.nn.pooling import AdaptiveAvgPool2d, AvgPool2d, GlobalAvgPool2d, MaxPool2d
+from dlbench.nn import (AdaptiveAvgPool2d, AvgPool2d, BasicBlock, BasicConv2d, Bottleneck, Conv2d,
+                        GlobalAvgPool2d, Inception, LocalResponseNorm, MaxPool2d,
+                        SqueezeExcitation)
 
 OUTPUT_SIZE = "OH = ⌊(H + 2P − K)/S⌋ + 1 (⌈·⌉ with ceil_mode; a last window starting in the right " \
               "padding is dropped)"

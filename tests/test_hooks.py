@@ -6,8 +6,7 @@ import textwrap
 
 import numpy as np
 
-from dlbench import nn
-from dlbench.pluginmanager import build_registry
+from dlbench.pluginmanager import load_plugins
 
 HEADER = "from dlbench import hookimpl\nimport numpy as np\nfrom dlbench import nn\n"
 
@@ -15,7 +14,7 @@ HEADER = "from dlbench import hookimpl\nimport numpy as np\nfrom dlbench import 
 def load(tmp_path, body: str, name: str = "tmpplugin"):
     path = tmp_path / f"{name}.py"
     path.write_text(HEADER + textwrap.dedent(body))
-    return build_registry([str(path)], autoload=False), path
+    return load_plugins([str(path)], autoload=False).registry, path
 
 
 def test_hook_register_activations(tmp_path):
@@ -45,7 +44,7 @@ def test_hook_register_initializers(tmp_path):
 def test_hook_register_optimizers(tmp_path, halver_code):
     path = tmp_path / "h.py"
     path.write_text(halver_code)
-    reg = build_registry([str(path)], autoload=False)
+    reg = load_plugins([str(path)], autoload=False).registry
     from dlbench.nn import Parameter
     q = Parameter(np.array([8.0]))
     reg.create("optimizer", "halver", [q]).step()
@@ -175,24 +174,26 @@ OBSERVER = """
 
 
 def _observer(tmp_path, hook, args):
-    reg, _ = load(tmp_path, OBSERVER.format(hook=hook, args=args), name=f"obs_{hook}")
+    path = tmp_path / f"obs_{hook}.py"
+    path.write_text(HEADER + textwrap.dedent(OBSERVER.format(hook=hook, args=args)))
+    host = load_plugins([str(path)], autoload=False)
     import sys
-    return reg, sys.modules[f"dlbench_local.obs_{hook}"]
+    return host, sys.modules[f"dlbench_local.obs_{hook}"]
 
 
 def test_hook_run_started(tmp_path):
-    reg, mod = _observer(tmp_path, "run_started", "run")
-    assert reg.notify("run_started", run="spec") == []
+    host, mod = _observer(tmp_path, "run_started", "run")
+    assert host.notify("run_started", run="spec") == []
     assert mod.calls == ["spec"]
 
 
 def test_hook_epoch_finished(tmp_path):
-    reg, mod = _observer(tmp_path, "epoch_finished", "run, epoch, metrics")
-    reg.notify("epoch_finished", run="spec", epoch=3, metrics={"loss": 0.5})
+    host, mod = _observer(tmp_path, "epoch_finished", "run, epoch, metrics")
+    host.notify("epoch_finished", run="spec", epoch=3, metrics={"loss": 0.5})
     assert mod.calls == [("spec", 3, {"loss": 0.5})]
 
 
 def test_hook_run_finished(tmp_path):
-    reg, mod = _observer(tmp_path, "run_finished", "run, result")
-    reg.notify("run_finished", run="spec", result="done")
+    host, mod = _observer(tmp_path, "run_finished", "run, result")
+    host.notify("run_finished", run="spec", result="done")
     assert mod.calls == [("spec", "done")]

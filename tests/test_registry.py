@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import dlbench
 from dlbench.errors import DuplicateNameError, HyperparameterError, UnknownNameError, UsageError
 from dlbench.plugin_registry import KINDS, Registry, normalize_kind
 
@@ -82,11 +83,68 @@ def test_every_builtin_name_resolves_and_creates():
 
 
 def test_every_builtin_has_complete_metadata():
-    import dlbench
 
-    reg = dlbench.registry(refresh=True)
-    builtin = {p.name for p in reg.plugins if p.source == "builtin"}
+    from dlbench.pluginmanager import load_plugins
+
+    host = load_plugins()
+    reg = host.registry
+    builtin = {p.name for p in host.records if p.source == "builtin"}
     for kind in KINDS:
         for entry in reg.entries(kind):
             if entry.plugin in builtin:
                 assert not entry.missing_metadata(), (kind, entry.name, entry.missing_metadata())
+
+
+def test_accepts_reads_the_signature_and_counts_var_keyword():
+    from dlbench.plugin_registry import accepts
+
+    def named(x, rng=None): ...
+    def anything(**kwargs): ...
+
+    assert accepts(named, "rng") and not accepts(named, "num_classes")
+    assert accepts(anything, "num_classes")
+    assert not accepts(print, "rng")  # no inspectable signature: accepts nothing
+
+
+def test_with_injected_never_overrides_the_user_and_keeps_registry_out_of_var_keyword():
+    import numpy as np
+
+    from dlbench.plugin_registry import with_injected
+
+    def layer(p=0.5, rng=None): ...
+    def optimizer(params, **defaults): ...
+    def scheduler(opt, after="constant", registry=None): ...
+
+    rng = np.random.default_rng(0)
+    assert with_injected(layer, {"p": 0.1}, rng=rng, num_classes=None) == {"p": 0.1, "rng": rng}
+    assert with_injected(layer, {"rng": 1}, rng=rng) == {"rng": 1}
+    reg = object()
+    assert with_injected(optimizer, {}, registry=reg) == {}
+    assert with_injected(scheduler, {}, registry=reg) == {"registry": reg}
+    with pytest.raises(ValueError, match="not an injectable argument: seed"):
+        with_injected(layer, {}, seed=1)
+
+
+def test_every_injectable_name_is_documented_in_hookspecs():
+    from dlbench.hookspecs import INJECTABLE
+
+    assert {"rng", "num_classes", "data_dir", "registry"} <= set(INJECTABLE)
+    assert all(len(text) > 30 for text in INJECTABLE.values())
+
+
+def test_a_scheduler_naming_another_is_created_from_the_registry_it_came_from():
+    """``linear-warmup`` creates its ``after`` scheduler by name: from the registry that
+    created it (Registry.create passes itself), never from a global one."""
+    import numpy as np
+
+    from dlbench.nn import Parameter
+
+    reg = dlbench.registry()
+    opt = reg.create("optimizer", "sgd", [Parameter(np.zeros(1))], lr=0.1)
+    sched = reg.create("scheduler", "linear-warmup", opt, warmup_steps=0, after="step",
+                       after_kwargs={"step_size": 1, "gamma": 0.5})
+    sched.step()
+    assert opt.lr == pytest.approx(0.05)
+    with pytest.raises(HyperparameterError, match="no registry to create it from"):
+        reg.get("scheduler", "linear-warmup")(opt, after="step")
+    assert "registry" not in reg.info("scheduler", "linear-warmup")["defaults"]

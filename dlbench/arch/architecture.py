@@ -13,9 +13,10 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..errors import HyperparameterError, UnknownNameError, check_range
+from ..errors import HyperparameterError, UnknownNameError, UsageError, check_range
 from ..nn.im2col import ShapeError
 from ..nn.init import as_rng
+from ..plugin_registry import accepts
 from . import blockrules, rules  # noqa: F401  (fill the rule tables)
 from .infer import Inference, infer
 from .spec import Layer, NamedSequential, Node, Seq
@@ -89,6 +90,10 @@ class Architecture:
 
     def _build(self, input_shape=None, num_classes=None, variant=None, width=1.0, rng=None,
                registry=None):
+        if registry is None:
+            raise UsageError(f"architecture {self.name!r} builds its layers from a registry: "
+                             f"create it with registry.create('architecture', "
+                             f"{self.name!r}, ...) or pass registry=")
         name, result = self.infer(input_shape, num_classes, variant, width)
         model = build(result.resolved, registry, as_rng(rng))
         model.variant = name
@@ -96,20 +101,17 @@ class Architecture:
 
     def __call__(self, *args, **kwargs):
         """Build the model: ``(input_shape, num_classes, variant=None, width=1.0, rng=None,
-        registry=None)``; the layers come from ``registry`` (default: dlbench's)."""
+        registry)``; the layers come from ``registry``, which
+        :meth:`~dlbench.plugin_registry.Registry.create` passes itself."""
         return self._build(*args, **kwargs)
 
     def __repr__(self) -> str:
         return f"Architecture({self.name!r}, variants={list(self.variants)})"
 
 
-def build(node: Node, registry=None, rng=None):
-    """Instantiate a (resolved) description with the registry's layers, in order, drawing
+def build(node: Node, registry, rng=None):
+    """Instantiate a (resolved) description with ``registry``'s layers, in order, drawing
     every initial weight from the one Generator ``rng``."""
-    if registry is None:
-        import dlbench
-
-        registry = dlbench.registry()
     rng = as_rng(rng)
     if isinstance(node, Seq):
         return NamedSequential((name, build(child, registry, rng)) for name, child in node.items)
@@ -118,11 +120,7 @@ def build(node: Node, registry=None, rng=None):
 
 def _make(layer: Layer, registry, rng):
     kwargs = dict(layer.kwargs)
-    try:
-        accepts = inspect.signature(registry.get(layer.kind, layer.type)).parameters
-    except (TypeError, ValueError):
-        accepts = {}
-    if "rng" in accepts:
+    if accepts(registry.get(layer.kind, layer.type), "rng"):
         kwargs["rng"] = rng
     try:
         return registry.create(layer.kind, layer.type, **kwargs)

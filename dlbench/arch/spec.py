@@ -32,9 +32,6 @@ class Layer:
     type: str
     kwargs: dict = field(default_factory=dict)
 
-    def with_kwargs(self, **changes) -> "Layer":
-        return Layer(self.kind, self.type, {**self.kwargs, **changes})
-
 
 @dataclass(frozen=True)
 class Seq:

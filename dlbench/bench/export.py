@@ -66,11 +66,6 @@ def render_series(store, runs: list[dict], fmt: str) -> str:
     return _render(header, rows, fmt)
 
 
-def render_table(header: list[str], rows: list[list], fmt: str) -> str:
-    """Any table as ``csv``, ``json`` (a list of objects) or ``markdown``."""
-    return _render(header, rows, fmt)
-
-
 def leaderboard_rows(entries, metric: str) -> tuple[list[str], list[list]]:
     """Header and rows of a leaderboard (:func:`dlbench.bench.leaderboard.build` entries):
     rank, preset, one column per choice kind, then the statistics over seeds."""

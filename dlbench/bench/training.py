@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..nn import Sequential, clip_grad_norm, clip_grad_value
-from .metrics import accuracy
 from .models import activation_names
 from .observer import Diverged
 
@@ -160,10 +159,3 @@ def train(net: Sequential, data, optimizer, *, loss_fn, rng: np.random.Generator
                 history.stopped_early_at = it
                 break
     return history
-
-
-def final_accuracy(net, x, y) -> float:
-    net.eval()
-    out = accuracy(net.forward(x), y)
-    net.train()
-    return out

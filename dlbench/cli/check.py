@@ -25,7 +25,8 @@ def check_cmd(app, kind, names, as_json, verbose):
     """
     from ..testing import CHECKS, check_entry
 
-    reg = app.registry
+    host = app.registry.host  # TODO(lead): `app.host` once AppContext keeps the PluginHost
+    reg = host.registry
     kinds = [kind] if kind else reg.kinds()
     entries = []
     for k in kinds:
@@ -33,10 +34,10 @@ def check_cmd(app, kind, names, as_json, verbose):
             entries += [reg.entry(k, n) for n in names]
         else:
             entries += reg.entries(k)
-    builtin = {p.name for p in reg.plugins if p.source == "builtin"}
+    builtin = {p.name for p in host.records if p.source == "builtin"}
     report, failed = [], 0
-    problems = [f"plugin {f.name!r} failed to load: {f.error}" for f in reg.failures]
-    problems += list(reg.warnings)
+    problems = [f"plugin {f.name!r} failed to load: {f.error}" for f in host.failures]
+    problems += list(host.warnings)
     start = time.perf_counter()
     for entry in entries:
         if entry.kind not in CHECKS and not kind:

@@ -30,7 +30,7 @@ def perf_cmd(app, repeats, warmup, threads, no_torch, runner, no_suite, as_json)
     with the same number of threads. Medians in milliseconds; ratio = dlbench / torch.
 
     With --runner, time the runner and the store instead (exit 1 if a timed command failed)."""
-    from ..bench.perf import measure
+    from ..perf.engine import measure
 
     if no_suite and not runner:
         raise UsageError("--no-suite only applies with --runner")
@@ -41,8 +41,7 @@ def perf_cmd(app, repeats, warmup, threads, no_torch, runner, no_suite, as_json)
     check_range("warmup", warmup, low=0)
     if threads is not None:
         check_range("threads", threads, low=1)
-    result = measure(repeats, warmup, use_torch=not no_torch, threads=threads,
-                     registry=app.registry)
+    result = measure(app.registry, repeats, warmup, use_torch=not no_torch, threads=threads)
     if as_json:
         echo_json(result)
         return
@@ -57,7 +56,7 @@ def perf_cmd(app, repeats, warmup, threads, no_torch, runner, no_suite, as_json)
 
 
 def _runner_timings(include_suite: bool, as_json: bool) -> None:
-    from ..bench import timing
+    from ..perf import timing
 
     result = timing.measure(include_suite=include_suite)
     if as_json:

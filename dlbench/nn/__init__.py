@@ -9,7 +9,7 @@ from .conv import Conv2d
 from .dropout import Dropout
 from .functional import log_softmax, one_hot, sigmoid, softmax
 from .gradcheck import GradcheckResult, gradcheck, gradcheck_function, gradcheck_loss
-from .init import as_rng, default_init, fans
+from .init import Initializer, as_rng, default_init, fans, init_weight_and_bias
 from .layers import Dense, Flatten
 from .lrn import LocalResponseNorm
 from .losses import BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
@@ -19,6 +19,7 @@ from .optimizer import Optimizer, clip_grad_norm, clip_grad_value
 from .parameter import Parameter
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, GlobalAvgPool2d, MaxPool2d
 from .regularizer import Regularizer, penalised_weights
+from .special import erf, erfc
 
 __all__ = [
     "AdaptiveAvgPool2d", "AvgPool2d", "BasicBlock", "BasicConv2d", "Bottleneck", "Concat",
@@ -28,4 +29,5 @@ __all__ = [
     "MSELoss", "Module", "Optimizer", "Parameter", "Sequential", "as_rng", "clip_grad_norm",
     "clip_grad_value", "default_init", "fans", "gradcheck", "gradcheck_function",
     "gradcheck_loss", "log_softmax", "one_hot", "sigmoid", "softmax",
+    "Initializer", "init_weight_and_bias", "erf", "erfc",
 ]

@@ -1,23 +1,26 @@
-"""The machinery of conformance checks: results, ``require``, and the per-kind table.
+"""The machinery of conformance checks: results, ``require`` and :class:`Checker`.
 
 Each check takes a registry :class:`~dlbench.plugin_registry.Entry` and returns a list of
 :class:`CheckResult` (one per property), never raising: a plugin that raises, returns
 NaN or the wrong shape is reported with the property it broke. The checks themselves
-live one module per kind (``modules``, ``optimizers``, ``initializers``...) and are
-collected in :data:`CHECKS`.
+live one module per kind (``modules``, ``optimizers``, ``architectures``...) and are
+collected in :data:`dlbench.testing.registry_of_checks.CHECKS`.
+
+This module is a leaf: it imports nothing of dlbench at run time, so any module (a
+check, a quiz linter) may build :class:`CheckResult` without pulling in the rest.
 """
 
 from __future__ import annotations
 
-import inspect
-
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..plugin_registry import Entry
+if TYPE_CHECKING:  # a leaf module: nothing of dlbench is imported at run time
+    from ..plugin_registry import Entry
 
 
 class ConformanceFailure(Exception):
@@ -53,7 +56,8 @@ def example_of(entry: Entry) -> dict:
     return dict(entry.example or {})
 
 
-def _error(exc: BaseException) -> str:
+def describe_error(exc: BaseException) -> str:
+    """``Type: message at file.py:line`` (the innermost frame), for a failed property."""
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
     return f"{type(exc).__name__}: {exc}{where}"
@@ -75,7 +79,7 @@ class Checker:
             self.add(prop, "fail", str(exc))
             return False
         except Exception as exc:  # a plugin's own bug: report, do not crash
-            self.add(prop, "fail", _error(exc))
+            self.add(prop, "fail", describe_error(exc))
             return False
         self.add(prop, "pass", detail or "")
         return True
@@ -85,24 +89,3 @@ def example_input(example: dict, default_shape, default_range, seed=0) -> np.nda
     shape = tuple(example.get("input_shape", default_shape))
     low, high = example.get("input_range", default_range)
     return np.random.default_rng(seed).uniform(low, high, size=shape)
-
-
-def check_entry(entry: Entry, *, builtin: bool = False, registry=None) -> list[CheckResult]:
-    """All checks for one registered item, plus a metadata warning where fields are missing.
-
-    Missing metadata fails a built-in and only warns for a third-party plugin.
-    """
-    from .registry_of_checks import CHECKS
-
-    results = []
-    missing = entry.missing_metadata()
-    if missing:
-        status = "fail" if builtin else "warn"
-        results.append(CheckResult(entry.kind, entry.name, "metadata", status,
-                                   "missing " + ", ".join(missing)))
-    check = CHECKS.get(entry.kind)
-    if check is None:
-        return results
-    if registry is not None and "registry" in inspect.signature(check).parameters:
-        return results + check(entry, registry=registry)
-    return results + check(entry)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..plugin_registry import Entry
-from .core import CheckResult, Checker, example_of, example_input, require
+from .core import CheckResult, Checker, example_of, require
 
 
 # -- initializers -----------------------------------------------------------------------------

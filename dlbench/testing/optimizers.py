@@ -25,14 +25,13 @@ on fixed gradients, to compare with values computed by hand), :func:`run_optimiz
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from ..errors import HyperparameterError
 from ..nn import Parameter
-from ..plugin_registry import Entry
+from ..plugin_registry import Entry, accepts
 from .core import CheckResult, Checker, example_of, require
 
 QUADRATIC_SCALES = np.array([1.0, 10.0, 0.5])
@@ -171,11 +170,7 @@ def _zero_grad(factory, kwargs) -> None:
 
 
 def _weight_decay(factory, kwargs) -> str | None:
-    try:
-        params = inspect.signature(factory).parameters
-    except (TypeError, ValueError):
-        params = {}
-    if "weight_decay" not in params and not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+    if not accepts(factory, "weight_decay"):
         return "takes no weight_decay"
     p = Parameter(np.full(3, 2.0))
     try:

@@ -1,24 +1,28 @@
-"""kind -> conformance check. Kinds without an entry get the metadata check only.
+"""kind -> conformance check, and :func:`check_entry`, which runs one item's checks.
 
-Each kind's checks live in their own module; add a kind here when its checks exist.
+Kinds without an entry get the metadata check only. Each kind's checks live in their
+own module; add a kind here when its checks exist. A check takes the entry and, when
+its signature names it, the ``registry`` the item was looked up in (tasks run through
+it, architectures build their layers from it).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
-from ..arch.check import check_architecture
-from ..plugin_registry import Entry
-from ..quiz.lint import check_quiz_bank
+from ..plugin_registry import Entry, Registry, accepts, with_injected
+from .architectures import check_architecture
 from .core import CheckResult
 from .datasets import check_dataset, check_task
 from .initializers import check_initializer
 from .modules import check_loss, check_module
 from .optimizers import check_optimizer
+from .quiz_banks import check_quiz_bank
 from .regularizers import check_regularizer
 from .schedulers import check_scheduler
 
-CHECKS: dict[str, Callable[[Entry], list[CheckResult]]] = {
+CHECKS: dict[str, Callable[..., list[CheckResult]]] = {
     "dataset": check_dataset,
     "task": check_task,
     "activation": check_module,
@@ -31,3 +35,31 @@ CHECKS: dict[str, Callable[[Entry], list[CheckResult]]] = {
     "architecture": check_architecture,
     "quiz-bank": check_quiz_bank,
 }
+
+
+def check_entry(entry: Entry, *, builtin: bool = False,
+                registry: Registry | None = None) -> list[CheckResult]:
+    """All checks for one registered item, plus a metadata warning where fields are missing.
+
+    Missing metadata fails a built-in and only warns for a third-party plugin. Pass the
+    ``registry`` the entry came from: checks that need one (tasks, architectures) skip
+    without it, and an item whose signature names ``registry`` (a scheduler that creates
+    another by name) is created with it, as :meth:`Registry.create` would.
+    """
+    results = []
+    missing = entry.missing_metadata()
+    if missing:
+        status = "fail" if builtin else "warn"
+        results.append(CheckResult(entry.kind, entry.name, "metadata", status,
+                                   "missing " + ", ".join(missing)))
+    check = CHECKS.get(entry.kind)
+    if check is None:
+        return results
+    if registry is not None:
+        example = dict(entry.example or {})
+        kwargs = with_injected(entry.obj, dict(example.get("kwargs", {})), registry=registry)
+        if "registry" in kwargs:
+            entry = dataclasses.replace(entry, example={**example, "kwargs": kwargs})
+    if accepts(check, "registry"):
+        return results + check(entry, registry=registry)
+    return results + check(entry)

@@ -21,8 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlbench.errors import check_range
-from dlbench.nn import Module, Parameter
-from dlbench.nn.init import Initializer, init_weight_and_bias
+from dlbench.nn import Initializer, Module, Parameter, init_weight_and_bias
 
 
 class Maxout(Module):

@@ -10,8 +10,7 @@ import math
 import numpy as np
 
 from dlbench.errors import HyperparameterError, check_range
-from dlbench.nn import sigmoid
-from dlbench.nn.special import erfc
+from dlbench.nn import erfc, sigmoid
 
 from .base import Elementwise
 

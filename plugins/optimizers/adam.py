@@ -17,9 +17,9 @@ import math
 import numpy as np
 
 from dlbench.nn import Optimizer
-
-from ._common import (check_betas, check_choice, check_nonnegative, decay_decoupled, gradient,
-                      update_moments, zeros_like)
+from dlbench.nn.optim import (amsgrad_max, bias_correction, check_betas, check_choice,
+                              check_nonnegative, decoupled_weight_decay, gradient_with_decay,
+                              update_moments)
 
 
 class _AdamFamily(Optimizer):
@@ -36,9 +36,9 @@ class _AdamFamily(Optimizer):
         hp = self.defaults
         wd = float(hp["weight_decay"])
         if hp["decoupled_weight_decay"]:
-            decay_decoupled(p, lr, wd)
+            decoupled_weight_decay(p, lr, wd)
             wd = 0.0
-        g = gradient(p, maximize=hp["maximize"], weight_decay=wd)
+        g = gradient_with_decay(p, maximize=hp["maximize"], weight_decay=wd)
         update_moments(self.state[p], p, g, beta1, beta2)
         return g, self.state[p]
 
@@ -84,10 +84,8 @@ class Adam(_AdamFamily):
             _, state = self._moments(p, lr, beta1, beta2)
             t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
             if self.defaults["amsgrad"]:
-                v_max = state.setdefault("max_exp_avg_sq", zeros_like(p))
-                np.maximum(v_max, v, out=v_max)
-                v = v_max
-            bias1, bias2 = 1.0 - beta1 ** t, 1.0 - beta2 ** t
+                v = amsgrad_max(state, p, v)
+            bias1, bias2 = bias_correction(beta1, t), bias_correction(beta2, t)
             if self.defaults["variant"] == "book":
                 p.data -= lr * math.sqrt(bias2) / bias1 * m / (np.sqrt(v) + eps)
             else:
@@ -137,7 +135,7 @@ class NAdam(_AdamFamily):
             mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
             mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
             state["mu_product"] = mu_product = state.get("mu_product", 1.0) * mu
-            denom = np.sqrt(v / (1.0 - beta2 ** t)) + eps
+            denom = np.sqrt(v / bias_correction(beta2, t)) + eps
             p.data -= lr * (1.0 - mu) / (1.0 - mu_product) * g / denom
             p.data -= lr * mu_next / (1.0 - mu_product * mu_next) * m / denom
 
@@ -169,7 +167,7 @@ class RAdam(_AdamFamily):
         for p in self.params:
             _, state = self._moments(p, lr, beta1, beta2)
             t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
-            bias1, bias2 = 1.0 - beta1 ** t, 1.0 - beta2 ** t
+            bias1, bias2 = bias_correction(beta1, t), bias_correction(beta2, t)
             rho_t = rho_inf - 2.0 * t * beta2 ** t / bias2
             if rho_t > 5.0:
                 rect = math.sqrt((rho_t - 4.0) * (rho_t - 2.0) * rho_inf

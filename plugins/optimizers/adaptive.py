@@ -11,8 +11,7 @@ import numpy as np
 
 from dlbench.errors import check_range
 from dlbench.nn import Optimizer
-
-from ._common import check_nonnegative, gradient, zeros_like
+from dlbench.nn.optim import check_nonnegative, gradient_with_decay, state_zeros
 
 
 class Adagrad(Optimizer):
@@ -47,7 +46,7 @@ class Adagrad(Optimizer):
         hp = self.defaults
         lr, lr_decay, eps = float(hp["lr"]), float(hp["lr_decay"]), float(hp["eps"])
         for p in self.params:
-            g = gradient(p, maximize=hp["maximize"], weight_decay=float(hp["weight_decay"]))
+            g = gradient_with_decay(p, maximize=hp["maximize"], weight_decay=float(hp["weight_decay"]))
             state = self.state[p]
             state["step"] += 1
             clr = lr / (1.0 + (state["step"] - 1) * lr_decay)
@@ -85,20 +84,20 @@ class RMSprop(Optimizer):
         lr, alpha, eps = float(hp["lr"]), float(hp["alpha"]), float(hp["eps"])
         momentum = float(hp["momentum"])
         for p in self.params:
-            g = gradient(p, maximize=hp["maximize"], weight_decay=float(hp["weight_decay"]))
+            g = gradient_with_decay(p, maximize=hp["maximize"], weight_decay=float(hp["weight_decay"]))
             state = self.state[p]
-            square_avg = state.setdefault("square_avg", zeros_like(p))
+            square_avg = state.setdefault("square_avg", state_zeros(p))
             square_avg *= alpha
             square_avg += (1.0 - alpha) * g * g
             if hp["centered"]:
-                grad_avg = state.setdefault("grad_avg", zeros_like(p))
+                grad_avg = state.setdefault("grad_avg", state_zeros(p))
                 grad_avg *= alpha
                 grad_avg += (1.0 - alpha) * g
                 denom = np.sqrt(square_avg - grad_avg * grad_avg) + eps
             else:
                 denom = np.sqrt(square_avg) + eps
             if momentum > 0:
-                buf = state.setdefault("momentum_buffer", zeros_like(p))
+                buf = state.setdefault("momentum_buffer", state_zeros(p))
                 buf *= momentum
                 buf += g / denom
                 p.data -= lr * buf
@@ -132,10 +131,10 @@ class Adadelta(Optimizer):
         hp = self.defaults
         lr, rho, eps = float(hp["lr"]), float(hp["rho"]), float(hp["eps"])
         for p in self.params:
-            g = gradient(p, maximize=hp["maximize"], weight_decay=float(hp["weight_decay"]))
+            g = gradient_with_decay(p, maximize=hp["maximize"], weight_decay=float(hp["weight_decay"]))
             state = self.state[p]
-            square_avg = state.setdefault("square_avg", zeros_like(p))
-            acc_delta = state.setdefault("acc_delta", zeros_like(p))
+            square_avg = state.setdefault("square_avg", state_zeros(p))
+            acc_delta = state.setdefault("acc_delta", state_zeros(p))
             square_avg *= rho
             square_avg += (1.0 - rho) * g * g
             delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * g

@@ -8,8 +8,8 @@ import numpy as np
 
 from dlbench.errors import check_range
 from dlbench.nn import Optimizer
-
-from ._common import check_betas, check_nonnegative, gradient, update_moments, zeros_like
+from dlbench.nn.optim import (amsgrad_max, bias_correction, check_betas, check_nonnegative,
+                              gradient_with_decay, update_moments)
 
 
 class AdaBound(Optimizer):
@@ -53,15 +53,13 @@ class AdaBound(Optimizer):
         beta1, beta2 = (float(b) for b in hp["betas"])
         final_lr = float(hp["final_lr"]) * lr / self.base_lr
         for p in self.params:
-            g = gradient(p, weight_decay=float(hp["weight_decay"]))
+            g = gradient_with_decay(p, weight_decay=float(hp["weight_decay"]))
             state = self.state[p]
             t = update_moments(state, p, g, beta1, beta2)
             m, v = state["exp_avg"], state["exp_avg_sq"]
             if hp["amsbound"]:
-                v_max = state.setdefault("max_exp_avg_sq", zeros_like(p))
-                np.maximum(v_max, v, out=v_max)
-                v = v_max
-            step_size = lr * math.sqrt(1.0 - beta2 ** t) / (1.0 - beta1 ** t)
+                v = amsgrad_max(state, p, v)
+            step_size = lr * math.sqrt(bias_correction(beta2, t)) / bias_correction(beta1, t)
             lower = final_lr * (1.0 - 1.0 / (gamma * t + 1.0))
             upper = final_lr * (1.0 + 1.0 / (gamma * t))
             p.data -= np.clip(step_size / (np.sqrt(v) + eps), lower, upper) * m

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlbench.nn import Optimizer
-
-from ._common import check_betas, check_nonnegative, decay_decoupled, zeros_like
+from dlbench.nn.optim import check_betas, check_nonnegative, decoupled_weight_decay, state_zeros
 
 
 class Lion(Optimizer):
@@ -37,8 +36,8 @@ class Lion(Optimizer):
         beta1, beta2 = (float(b) for b in hp["betas"])
         for p in self.params:
             g = p.grad
-            m = self.state[p].setdefault("exp_avg", zeros_like(p))
-            decay_decoupled(p, lr, wd)
+            m = self.state[p].setdefault("exp_avg", state_zeros(p))
+            decoupled_weight_decay(p, lr, wd)
             p.data -= lr * np.sign(beta1 * m + (1.0 - beta1) * g)
             m *= beta2
             m += (1.0 - beta2) * g

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dlbench.errors import HyperparameterError, check_range
 from dlbench.nn import Optimizer
-
-from ._common import check_choice, check_nonnegative, gradient, zeros_like
+from dlbench.nn.optim import check_choice, check_nonnegative, gradient_with_decay, state_zeros
 
 VARIANTS = ("torch", "book")
 
@@ -51,7 +50,7 @@ class SGD(Optimizer):
         lr, mu = float(hp["lr"]), float(hp["momentum"])
         damp, wd = float(hp["dampening"]), float(hp["weight_decay"])
         for p in self.params:
-            g = gradient(p, maximize=hp["maximize"], weight_decay=wd)
+            g = gradient_with_decay(p, maximize=hp["maximize"], weight_decay=wd)
             if mu:
                 state = self.state[p]
                 buf = state.get("momentum_buffer")
@@ -138,8 +137,8 @@ def _book_velocity_updates(opt: SGD):
     hp = opt.defaults
     lr, alpha, wd = float(hp["lr"]), float(hp["momentum"]), float(hp["weight_decay"])
     for p in opt.params:
-        g = gradient(p, maximize=hp["maximize"], weight_decay=wd)
-        v = opt.state[p].setdefault("velocity", zeros_like(p))
+        g = gradient_with_decay(p, maximize=hp["maximize"], weight_decay=wd)
+        v = opt.state[p].setdefault("velocity", state_zeros(p))
         v *= alpha
         v -= lr * g
         yield p, g, v, lr, alpha

@@ -22,18 +22,21 @@ class LinearWarmup(LRScheduler):
     :param start_factor: the first step's fraction of base_lr, in (0, 1], default 1/3
         (torch LinearLR's).
     :param after: the scheduler that follows: a registered scheduler's name (created
-        with ``after_kwargs`` from ``dlbench.registry()``) or an instance already created
-        on this optimizer (for a scheduler loaded with ``-p``).
+        with ``after_kwargs`` from ``registry``) or an instance already created on this
+        optimizer.
     :param after_kwargs: keyword arguments for ``after`` when it is a name.
+    :param registry: where ``after`` is looked up; ``registry.create("scheduler",
+        "linear-warmup", ...)`` passes itself (an injected argument, see
+        :data:`dlbench.hookspecs.INJECTABLE`).
     """
 
     def __init__(self, optimizer, warmup_steps: int = 5, start_factor: float = 1.0 / 3.0,
-                 after="constant", after_kwargs: dict | None = None):
+                 after="constant", after_kwargs: dict | None = None, registry=None):
         self.warmup_steps = check_int("warmup_steps", warmup_steps, 0)
         self.start_factor = check_range("start_factor", start_factor, low=0.0, high=1.0,
                                         low_open=True)
         base_lr = current_lr(optimizer)  # before `after` is created and sets its own lr
-        self.after = _make_after(optimizer, after, after_kwargs)
+        self.after = _make_after(optimizer, after, after_kwargs, registry)
         super().__init__(optimizer, base_lr=base_lr)
 
     def lr_at(self, t: int) -> float:
@@ -49,11 +52,13 @@ class LinearWarmup(LRScheduler):
         self._set(self.lr_at(self.last_step))
 
 
-def _make_after(optimizer, after, after_kwargs):
+def _make_after(optimizer, after, after_kwargs, registry):
     if isinstance(after, str):
-        import dlbench
-
-        return dlbench.registry().create("scheduler", after, optimizer, **(after_kwargs or {}))
+        if registry is None:
+            raise HyperparameterError(
+                f"after={after!r} names a scheduler but there is no registry to create it "
+                "from: create linear-warmup with registry.create(...) or pass registry=")
+        return registry.create("scheduler", after, optimizer, **(after_kwargs or {}))
     if after_kwargs:
         raise HyperparameterError("after_kwargs is only used when after is a scheduler name")
     if not (callable(getattr(after, "step", None)) and callable(getattr(after, "get_lr", None))):

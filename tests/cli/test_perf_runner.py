@@ -1,4 +1,4 @@
-"""``dlbench perf --runner``: the runner timings of ``dlbench.bench.timing``, printed or as
+"""``dlbench perf --runner``: the runner timings of ``dlbench.perf.timing``, printed or as
 JSON. The timed subprocesses are replaced by a recorder (the real ones take minutes); the
 store throughput is measured for real on a few points."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from dlbench.bench import timing
+from dlbench.perf import timing
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlbench.nn import Dense, Module, Parameter, gradcheck, gradcheck_function
+from dlbench.nn import Dense, Module, gradcheck, gradcheck_function
 from dlbench.nn.gradcheck import relative_error
 
 X = np.random.default_rng(0).normal(size=(4, 5))

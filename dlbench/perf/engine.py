@@ -96,12 +96,12 @@ def _data(rng: np.random.Generator):
 
 
 # -- the numpy engine -----------------------------------------------------------------------
-def dlbench_cases(rng: np.random.Generator, registry=None) -> dict[str, Callable[[], object]]:
-    """Zero-argument callables doing one step of each case with dlbench's engine."""
-    import dlbench
-    from dlbench.nn import Conv2d, Dense, Sequential
+def dlbench_cases(rng: np.random.Generator, registry) -> dict[str, Callable[[], object]]:
+    """Zero-argument callables doing one step of each case with dlbench's engine (ReLU,
+    cross-entropy and SGD from ``registry``)."""
+    from ..nn import Conv2d, Dense, Sequential
 
-    reg = registry or dlbench.registry()
+    reg = registry
     layers = []
     for i, (a, b) in enumerate(zip(MLP_SIZES[:-1], MLP_SIZES[1:])):
         layers.append(Dense(a, b, rng=rng))
@@ -179,10 +179,11 @@ def torch_version() -> str | None:
     return torch.__version__
 
 
-def measure(repeats: int = 20, warmup: int = 3, *, use_torch: bool = True, seed: int = 0,
-            threads: int | None = None, registry=None) -> dict:
+def measure(registry, repeats: int = 20, warmup: int = 3, *, use_torch: bool = True,
+            seed: int = 0, threads: int | None = None) -> dict:
     """Time every case; returns a JSON-friendly dict (``cases``, versions, threads).
 
+    :param registry: where the ReLU, the loss and the optimizer of the MLP case come from.
     :param threads: BLAS (and torch) threads; default: what numpy's BLAS already uses.
     """
     from threadpoolctl import threadpool_limits

@@ -1,10 +1,9 @@
 """How fast the runner and the store are: measured, never asserted in tests.
 
-Three numbers the tasks issue asks for, each from a fresh process and a fresh database so
-nothing is reused: the wall time and peak memory of the standard suite (``dlbench run``),
+Three numbers, each from a fresh process and a fresh database so nothing is reused: the wall time and peak memory of the standard suite (``dlbench run``),
 the wall time of ``dlbench run convergence --optimizer sgd,adam --seeds 2``, and how many
 metric points per second the store writes in batches. ``dlbench perf --runner`` prints
-them; ``python -m dlbench.bench.timing`` does too.
+them; ``python -m dlbench.perf.timing`` does too.
 """
 
 from __future__ import annotations

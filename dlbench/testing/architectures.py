@@ -12,14 +12,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..plugin_registry import Entry
-from ..testing.core import CheckResult, Checker, example_of, require
-from .architecture import Architecture
+from ..arch import Architecture
+from ..plugin_registry import Entry, Registry
+from .core import Checker, CheckResult, example_of, require
 
 
-def check_architecture(entry: Entry) -> list[CheckResult]:
+def check_architecture(entry: Entry, registry: Registry | None = None) -> list[CheckResult]:
+    """Checks of one architecture; its layers come from ``registry`` (without one, an
+    :class:`~dlbench.arch.Architecture` is skipped: it cannot be built)."""
     c = Checker(entry)
     kwargs = dict(example_of(entry).get("kwargs", {}))
+    if isinstance(entry.obj, Architecture):
+        if registry is None:
+            c.add("create", "skip", "no registry to build the layers from")
+            return c.results
+        kwargs.setdefault("registry", registry)
     holder: dict = {}
     if not c.attempt("create", lambda: holder.update(model=entry.obj(**kwargs))):
         return c.results
