@@ -17,6 +17,7 @@ Only when that package is missing and no Japanese font is installed either does
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,9 +91,11 @@ def _pick(names: set[str]) -> str | None:
     return next((n for n in sorted(names) if "CJK JP" in n or n.endswith(" JP")), None)
 
 
+@functools.cache
 def _add_uncached_fonts() -> None:
     """Register Japanese font files on the system that matplotlib's cached font list
-    does not know yet (a font installed after matplotlib first ran)."""
+    does not know yet (a font installed after matplotlib first ran). Once per process:
+    scanning the system's font folders is slow, and every English figure asks."""
     known = {f.fname for f in font_manager.fontManager.ttflist}
     for path in font_manager.findSystemFonts():
         base = path.rsplit("/", 1)[-1].lower().replace("_", "-")
