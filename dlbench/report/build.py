@@ -18,9 +18,9 @@ from .figures.curves import GENERIC_KEYS
 from .fonts import figure_language
 from .html import Markup, esc, figure, image_uri, link, page, pre, reference_html, run_links, tag
 from .i18n import check_lang, status_word, text
-from .webfont import embedded_font
 from .selection import RunFilter, select
 from .tables import leaderboard_table, results_table
+from .webfont import embedded_font
 
 #: figures of each task, in the report's order: (id suffix, kind, extra choice filter, smooth)
 TASK_FIGURES = {

@@ -185,9 +185,14 @@ def assert_drawable(font: TTFont, chars: str) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_report_embeds_every_character_it_shows(seeded_db, lang):
-    with ResultStore(seeded_db) as store:
+    """...and draws its figures with no missing glyph, in the language asked for."""
+    with ResultStore(seeded_db) as store, warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
         text, info = build_report(store, dlbench.registry(), lang=lang)
     dlbench._default_registry = None
+    assert info.figure_lang == lang and len(info.figures) == 11
+    assert not [w for w in said if "missing from font" in str(w.message)]
+    assert not [w for w in info.warnings if FONT_NOTE.search(w)]
     font = embedded(text)
     shown = Visible(text).text + "".join(t for _, t in info.figures)
     full = set(FT2Font(str(bundled_font_path())).get_charmap())
