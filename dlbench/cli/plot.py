@@ -31,7 +31,7 @@ def run_filter_options(func):
 @click.option("--out", "-o", type=click.Path(dir_okay=False), default=None,
               help="Output file; .png or .svg (default: KIND.png).")
 @click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True,
-              help="Figure labels; ja needs a Japanese-capable font (else English, with a note).")
+              help="Language of the figure labels (Japanese needs no system font).")
 @click.option("--band", type=click.Choice(["minmax", "std"]), default="minmax", show_default=True,
               help="What the band around each mean line shows: lowest–highest seed or ± std.")
 @click.option("--smooth", is_flag=True, help="Smooth loss curves with the book's smooth_curve.")

@@ -42,7 +42,7 @@ def _plain(html_text: str) -> str:
 @click.option("--out", "out", type=click.Path(file_okay=False), default=DEFAULT_OUT,
               show_default=True, help="Folder to write report.html (report-TASK.html) into.")
 @click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True,
-              help="Language of the report; figure labels too when a Japanese font is installed.")
+              help="Language of the report and its figure labels (Japanese needs no system font).")
 @click.option("--figures", type=click.Choice(["png", "svg"]), default="png", show_default=True,
               help="Embed figures as PNG or SVG (both as data: URIs).")
 @click.option("--band", type=click.Choice(["minmax", "std"]), default="minmax", show_default=True,

@@ -20,6 +20,7 @@ from .html import Markup, esc, figure, image_uri, link, page, pre, reference_htm
 from .i18n import check_lang, status_word, text
 from .selection import RunFilter, select
 from .tables import leaderboard_table, results_table
+from .webfont import embedded_font
 
 #: figures of each task, in the report's order: (id suffix, kind, extra choice filter, smooth)
 TASK_FIGURES = {
@@ -45,6 +46,7 @@ class ReportInfo:
     tables: list = field(default_factory=list)  # (id, caption)
     warnings: list = field(default_factory=list)
     runs: int = 0
+    font_bytes: int = 0  # the embedded Japanese font subset (0: none embedded)
     lang: str = "en"
     figure_lang: str = "en"
 
@@ -151,7 +153,9 @@ def build_report(store, registry, *, task: str | None = None, lang: str = "en",
     body += sections
     if run_blocks:
         body.append(tag("section", [tag("h2", text("runs", lang))] + run_blocks, id="runs"))
-    return page(title, lang, body), info
+    font = embedded_font([title, *body])
+    info.font_bytes = font.size if font else 0
+    return page(title, lang, body, font.css if font else ""), info
 
 
 def _suite_order(registry, task: str) -> int:
@@ -187,7 +191,8 @@ def _task_section(name, runs, store, registry, language, band, figure_format, la
         filt = RunFilter(task=name, choices=((extra[0], (extra[1],)),) if extra else ())
         selection = select(runs, filt)
         options = FigureOptions(language=language, band=band, smooth=smooth)
-        result = draw(FIGURE_KINDS[kind_name], name, selection, store, options, registry)
+        result = draw(FIGURE_KINDS[kind_name], name, selection, store, options, registry,
+                      font_note=False)  # said once, in the report's warnings
         fig_id = f"fig-{name}-{suffix}"
         title = result.title + (f" — {extra[1]}" if extra else "")
         image = image_uri(result.to_bytes(figure_format), figure_format)

@@ -111,8 +111,8 @@ def pre(text: str) -> Markup:
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK JP","Hiragino Sans",
- "Yu Gothic",Meiryo,sans-serif;max-width:1200px;margin:0 auto;padding:0 1rem 4rem;
- color:#222;line-height:1.5}
+ "Yu Gothic",Meiryo,"dlbench-ja",sans-serif;max-width:1200px;margin:0 auto;
+ padding:0 1rem 4rem;color:#222;line-height:1.5}
 h1{border-bottom:2px solid #444}h2{margin-top:2.5rem;border-bottom:1px solid #bbb}
 figure{margin:1.5rem 0;padding:.5rem;border:1px solid #ddd;border-radius:4px}
 figure img{max-width:100%;height:auto;display:block;margin:0 auto}
@@ -126,16 +126,19 @@ table{border-collapse:collapse;margin:1rem 0;font-size:.85rem}
 caption{text-align:left;font-weight:bold;padding:.3rem 0}
 th,td{border:1px solid #ccc;padding:.2rem .5rem;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
-pre{background:#f7f7f7;padding:.5rem;overflow-x:auto;font-size:.8rem}
+pre{background:#f7f7f7;padding:.5rem;overflow-x:auto;font-size:.8rem;
+ font-family:ui-monospace,Menlo,Consolas,"DejaVu Sans Mono",monospace,"dlbench-ja"}
 .run{border-top:1px solid #eee;padding:.3rem 0}
 :target{outline:3px solid #ffb000}
 """
 
 
-def page(title: str, lang: str, body: Sequence[Markup]) -> str:
-    """The whole document: doctype, head (charset, title, inline CSS) and body."""
+def page(title: str, lang: str, body: Sequence[Markup], font_css: str = "") -> str:
+    """The whole document: doctype, head (charset, title, inline CSS) and body.
+    ``font_css`` is an ``@font-face`` rule of the family ``dlbench-ja`` that
+    :data:`STYLE` falls back to (see :mod:`dlbench.report.webfont`)."""
     head = [void("meta", charset="utf-8"),
             void("meta", name="viewport", content="width=device-width, initial-scale=1"),
-            tag("title", title), Markup(f"<style>{STYLE}</style>")]
+            tag("title", title), Markup(f"<style>{font_css}{STYLE}</style>")]
     return ("<!DOCTYPE html>\n" + tag("html", [tag("head", head), tag("body", list(body))],
                                       lang=lang) + "\n")

@@ -2,8 +2,8 @@
 
 ``text(key, lang)`` returns the word in ``lang`` (``"en"`` or ``"ja"``), English when a
 key has no Japanese form; :class:`Message` holds words whose language is chosen later. Figures ask for their language through
-:func:`dlbench.report.fonts.figure_language`, which falls back to English when no
-Japanese-capable font is installed.
+:func:`dlbench.report.fonts.figure_language`, which falls back to English only when no
+Japanese-capable font can be found (not even the one dlbench depends on).
 """
 
 from __future__ import annotations
@@ -233,11 +233,12 @@ TEXT: dict[str, dict[str, str]] = {
     "best_lr": {"en": " (best lr {lrs})", "ja": " (最良の学習率 {lrs})"},
     "lr_of": {"en": " (lr {lrs})", "ja": " (学習率 {lrs})"},
     "font_fallback": {
-        "en": "No Japanese-capable font is installed (looked for {fonts}); figure labels "
-              "are in English. Install one (e.g. Debian's fonts-noto-cjk or fonts-ipaexfont) "
-              "to get Japanese labels.",
+        "en": "No Japanese-capable font was found (looked for {fonts}); figure labels "
+              "are in English. The font comes with dlbench's dependency matplotlib-fontja: "
+              "reinstall dlbench or run `pip install matplotlib-fontja`.",
         "ja": "日本語フォントが見つからないため({fonts} を探しました)、図のラベルは英語です。"
-              "日本語のラベルにするには fonts-noto-cjk や fonts-ipaexfont などを入れてください。"},
+              "フォントは dlbench が依存する matplotlib-fontja に含まれています。dlbench を"
+              "入れ直すか `pip install matplotlib-fontja` を実行してください。"},
 }
 
 

@@ -98,7 +98,8 @@ def test_report_is_self_contained(report):
     page = Page(text)
     assert all(src.startswith("data:image/") for _, src in page.srcs)
     assert not [h for t, h in page.hrefs if t == "link"]
-    assert "@import" not in text and "<script" not in text and "url(" not in text
+    assert "@import" not in text and "<script" not in text
+    assert text.count("url(") == text.count("url(data:font/woff;base64,") == 1  # the font
     external = [h for t, h in page.hrefs if not h.startswith("#")]
     assert all(h.startswith("https://arxiv.org/abs/") for h in external)  # paper links only
     assert external, "the batch-norm task's reference links to its paper"

@@ -78,10 +78,11 @@ def resolve_task(kind: FigureKind, task: str | None) -> str:
 
 
 def draw(kind: FigureKind, task: str, selection: Selection, store, options: FigureOptions,
-         registry=None) -> FigureResult:
+         registry=None, *, font_note: bool = True) -> FigureResult:
     """Build one figure from an existing selection (the report's path); never raises for
-    missing data: the figure says what is missing instead."""
-    note = options.language.fallback_note
+    missing data: the figure says what is missing instead. ``font_note=False`` leaves out
+    the note about a missing Japanese font (the report says it once, not per figure)."""
+    note = options.language.fallback_note if font_note else None
     if note and note not in selection.notes:
         selection.notes.append(note)
     title = f"{kind.name} ({task})"
