@@ -86,11 +86,15 @@ def lint(folders: list[tuple[str, Path]], *, context: list[tuple[str, Path]] = (
         if cid in ids:
             add(Problem(str(q.path), "id", f"FSRS card id {cid} collides with {ids[cid]!r}"))
         ids[cid] = q.id
-        _references(bank, q, tasks, add)
-        if q.type == "numeric":
-            _numeric(q, add)
-        elif q.type == "generated":
-            _generated(q, seeds, add)
+        try:
+            _references(bank, q, tasks, add)
+            if q.type == "numeric":
+                _numeric(q, add)
+            elif q.type == "generated":
+                _generated(q, seeds, add)
+        except Exception as exc:  # noqa: BLE001 - a lint bug on one file is that file's problem
+            add(Problem(str(q.path), None, f"lint failed on this question: "
+                        f"{type(exc).__name__}: {exc}"))
     if run_exercises:
         exercises = [q for q in bank.questions.values() if q.type == "implementation"]
         with ThreadPoolExecutor(max_workers=4) as pool:
