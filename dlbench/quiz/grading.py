@@ -234,7 +234,7 @@ def parse_number(text: str, *, accept_fraction: bool = True, unit: str | None = 
     body = t[1:] if t[:1] in "+-" else t
     if body[:1] in "+-":
         raise ValueError("not a number")
-    parts = body.split("/")
+    parts = _split_outside_brackets(body)
     if len(parts) > 2:
         raise ValueError("not a number")
     value = _term(parts[0])
@@ -244,6 +244,17 @@ def parse_number(text: str, *, accept_fraction: bool = True, unit: str | None = 
             raise ValueError("not a number")
         value /= divisor
     return sign * value
+
+
+def _split_outside_brackets(t: str) -> list[str]:
+    """``t`` split at each ``/`` that is not inside ``(...)``: ``2√(1/4)/3`` → two parts."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(t):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "/" and depth == 0:
+            parts.append(t[start:i])
+            start = i + 1
+    return parts + [t[start:]]
 
 
 def _term(t: str) -> Fraction:

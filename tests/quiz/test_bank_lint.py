@@ -212,3 +212,37 @@ def test_an_exception_while_reading_one_question_is_that_files_problem(tmp_path,
     assert len(bank.questions) == len(MINI) - 1
     [problem] = bank.errors()
     assert problem.path.endswith("t-epoch-numeric-002.toml") and "KeyError" in problem.message
+
+
+VANISHING = MINI["day1/t-sigmoid-numeric-001.toml"].replace(
+    "value = 0.25", "value = 0.0009765625\nrel_tol = 0.01").replace(
+    'ja = "σ\'(0) = 0.5 × 0.5 = 0.25。"', 'ja = "0.25⁵ = 1/1024 ≈ 0.001。"').replace(
+    'en = "σ\'(0) = 0.5 × 0.5 = 0.25."', 'en = "0.25⁵ = 1/1024 ≈ 0.001."')
+
+
+def test_a_tolerance_that_rejects_the_explanations_own_rounding_is_caught(tmp_path):
+    """The vg-vanishing-num-001 bug: the explanation writes ≈ 0.001, rel_tol 0.01 rejects it."""
+    msgs = _messages(_lint(write_bank(tmp_path / "b", {"day1/t-sigmoid-numeric-001.toml": VANISHING})))
+    assert ("t-sigmoid-numeric-001.toml", "answer", "the tolerance rejects 0.001, the value "
+            "0.000976562 rounded as the explanation writes it; widen abs_tol/rel_tol or write "
+            "the value to the precision graded") in msgs
+    wide = VANISHING.replace("rel_tol = 0.01", "rel_tol = 0.025")
+    assert _messages(_lint(write_bank(tmp_path / "c", {"day1/t-sigmoid-numeric-001.toml": wide}))) == []
+
+
+def test_a_tight_tolerance_must_be_stated_in_both_prompts(tmp_path):
+    tight = MINI["day1/t-sigmoid-numeric-001.toml"].replace(
+        "value = 0.25", "value = 1.875\nabs_tol = 0.001")  # rejects 1.88 (3 significant figures)
+    msgs = _messages(_lint(write_bank(tmp_path / "b", {"day1/t-sigmoid-numeric-001.toml": tight})))
+    assert {f for _, f, m in msgs if "rejects 1.88" in m} == {"prompt.ja", "prompt.en"}
+    stated = tight.replace('導関数の最大値は?"', '導関数の最大値は?(正確な値で)"').replace(
+        'derivative?"', 'derivative? Give the exact value."')
+    assert _messages(_lint(write_bank(tmp_path / "c", {"day1/t-sigmoid-numeric-001.toml": stated}))) == []
+
+
+def test_explained_roundings_follow_approximation_marks_only():
+    from dlbench.quiz.lint import explained_roundings
+
+    texts = [r"w = 0.5, then 1/1024 \approx 0.000977 (≈ 0.001, not ≈ 0.0010 or ≈ 0.01)",
+             "約 0.00098。"]
+    assert explained_roundings(0.0009765625, texts) == ["0.000977", "0.001", "0.00098"]
