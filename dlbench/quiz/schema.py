@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .model import (LANGS, QUESTION_TYPES, Choice, Exercise, NearMiss, NumericAnswer, Problem,
                     Question, Text, TextAnswer)
+from .numparse import parse_number
 from .reader import Reader as _Reader
 from .textnorm import NORMALIZE_OPS
 
@@ -226,8 +227,6 @@ def _near_misses(r: _Reader, answer: dict, *, numeric: bool) -> tuple[NearMiss, 
 def _exact(value) -> Fraction | None:
     """A near miss's value as a rational: numbers, or strings read by the learners' own
     (bounded) parser, so ``"1e99999999"`` cannot hang loading; None if not finite/readable."""
-    from .grading import parse_number
-
     try:
         if isinstance(value, str):
             return parse_number(value)
