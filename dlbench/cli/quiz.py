@@ -145,9 +145,9 @@ def quiz(ctx, topics, sections, types, count, review, in_order, **options):
     click.echo(f"\n{right}/{len(questions)} 問正解。" if ja else f"\n{right}/{len(questions)} right.")
 
 
-@quiz.command("answer")
+@quiz.command("answer", context_settings={"ignore_unknown_options": True})
 @click.argument("question_id")
-@click.argument("answer")
+@click.argument("answer", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--no-record", is_flag=True, help="Grade only; store nothing.")
 @common
@@ -156,11 +156,13 @@ def answer_cmd(ctx, question_id, answer, as_json, no_record, **options):
     """Grade ANSWER to QUESTION_ID (for scripts). Exit 0 right, 1 wrong, 2 unreadable.
 
     Choices are given by id (b, or a,c); generated questions are graded against the
-    numbers `quiz show` displays until the card is next reviewed.
+    numbers `quiz show` displays until the card is next reviewed. Negative numbers work
+    as they are (`quiz answer ID -0.03`) or after `--`; several words are joined by spaces.
     """
     from ..quiz.progress import Attempt
     from ..quiz.session import Session
 
+    answer = " ".join(answer)  # nargs=-1: "-0.03" is not an option, "a c" is one answer
     q = _qctx(ctx, **options)
     store = None if no_record else q.store
     session = Session(q.bank, store, q.who, q.language)

@@ -60,18 +60,67 @@ class Bank:
         return [p for p in self.problems if p.level == "error"]
 
 
+#: A question file is a few KiB; the registries a few dozen. Anything past this is not
+#: a bank file, and is refused before it is read into memory.
+MAX_FILE_BYTES = 1 << 20
+#: Tables and arrays nest a few levels in the schema; deeper data is refused.
+MAX_NESTING = 32
+
+
 def read_toml(path: Path, problems: list[Problem]) -> dict | None:
-    """Parse ``path``; a syntax error becomes a problem naming the line and column."""
+    """Parse ``path``; every failure becomes a problem for that file and None.
+
+    Syntax errors name the line and column. The size is checked before reading, the
+    nesting depth after parsing; a 100,000-deep array makes :mod:`tomllib` (recursive)
+    raise :class:`RecursionError`, caught here like any other exception, so one bad
+    file never stops the others.
+    """
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(str(path), None, f"file too large: {size:,} bytes "
+                                    f"(a bank file has at most {MAX_FILE_BYTES:,})"))
+            return None
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         problems.append(Problem(str(path), None, f"TOML syntax error: {exc}"))
     except UnicodeDecodeError as exc:
         problems.append(Problem(str(path), None, f"not UTF-8 text: {exc}"))
     except OSError as exc:
         problems.append(Problem(str(path), None, f"cannot read: {exc}"))
+    except RecursionError:
+        problems.append(Problem(str(path), None, "nested too deeply to parse (tables and "
+                                f"arrays nest at most {MAX_NESTING} levels)"))
+    except Exception as exc:  # noqa: BLE001 - e.g. MemoryError, ValueError on huge integers
+        problems.append(Problem(str(path), None, f"cannot parse: {type(exc).__name__}: {exc}"))
+    else:
+        if nesting(data) > MAX_NESTING:
+            problems.append(Problem(str(path), None, f"nested too deeply: tables and arrays "
+                                    f"nest at most {MAX_NESTING} levels"))
+            return None
+        return data
     return None
+
+
+def nesting(value, limit: int = MAX_NESTING) -> int:
+    """Depth of nested tables and arrays (a scalar is 0), counted up to ``limit + 1``:
+    iterative, so it cannot overflow the stack itself."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        stack.extend((child, depth) for child in children)
+    return deepest
 
 
 def question_files(folder: Path) -> list[Path]:
@@ -172,7 +221,11 @@ def load_bank(folders: list[tuple[str, Path]], *, context: list[tuple[str, Path]
         key = Path(folder).resolve()
         if key not in seen_dirs:
             seen_dirs.add(key)
-            _load_registries(Path(folder), bank)
+            try:
+                _load_registries(Path(folder), bank)
+            except Exception as exc:  # noqa: BLE001 - one bad registry must not stop loading
+                bank.problems.append(Problem(str(folder), None, "cannot read the registries: "
+                                             f"{type(exc).__name__}: {exc}"))
     for name, folder in folders:
         folder = Path(folder)
         if not folder.is_dir():
@@ -183,7 +236,7 @@ def load_bank(folders: list[tuple[str, Path]], *, context: list[tuple[str, Path]
             data = read_toml(path, bank.problems)
             if data is None:
                 continue
-            question, problems = parse_question(data, path, bank=name)
+            question, problems = _parse_safely(data, path, name)
             bank.problems += problems
             if question is None:
                 continue
@@ -194,6 +247,16 @@ def load_bank(folders: list[tuple[str, Path]], *, context: list[tuple[str, Path]
                 continue
             bank.questions[question.id] = question
     return bank
+
+
+def _parse_safely(data: dict, path: Path, name: str):
+    """:func:`parse_question`, with any exception it raises turned into a problem for this
+    file: a bug met on strange input must not stop the rest of the bank from loading."""
+    try:
+        return parse_question(data, path, bank=name)
+    except Exception as exc:  # noqa: BLE001 - reported, never swallowed silently
+        return None, [Problem(str(path), None, f"cannot read this question: "
+                              f"{type(exc).__name__}: {exc}")]
 
 
 def registered_banks(registry) -> list[tuple[str, Path]]:

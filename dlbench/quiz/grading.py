@@ -6,34 +6,45 @@ Every answer is NFKC-normalised first, so full-width digits (``１/４``) and La
 - choice questions: the answer is the displayed number(s) of the choice(s) (``2``,
   ``1,3``) or their ids (``b``, ``a c``); multiple_choice is right only with exactly the
   correct set.
-- true_false: ``true/false``, ``t/f``, ``yes/no``, ``正/誤``, ``○/×``, ``はい/いいえ``...
-- numeric and generated: a decimal, scientific (``1e-3``) or, unless the question sets
-  ``accept_fraction = false``, a fraction (``1/4``); thousands separators and the
-  question's unit are allowed. Right ⇔ ``|x − v| ≤ abs_tol + rel_tol·|v|``;
+- true_false: ``true/false``, ``t/f``, ``yes/no``, ``正/誤``, ``○/×``, ``◯/✗``, ``はい/いいえ``...
+- numeric and generated: a decimal, scientific (``1e-3``), a square root (``√10``,
+  ``2√(0.5)``) or, unless the question sets ``accept_fraction = false``, a fraction
+  (``1/4``); thousands separators and the question's unit are allowed. Right ⇔ ``|x − v| ≤ abs_tol + rel_tol·|v|``;
   ``kind = "integer"`` must be exactly the integer.
 - short_text: the question's ``normalize`` operations are applied to both sides, then the
   answer must equal an accepted variant of either language.
 
-An answer that cannot be read is *unparseable*: no mark, and a hint on the expected form.
+An answer that cannot be read is *unparseable* ("cannot read"): no mark, and a hint on the
+expected form. Grading never raises, whatever the string, and stays fast: answers longer
+than :data:`MAX_ANSWER_CHARS` are not read, and numbers are capped in length and exponent
+before any big-number arithmetic.
 A wrong answer listed as a near miss carries targeted feedback (and may be retried once).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .model import NearMiss, NumericAnswer, Question
+from .numparse import MAX_ANSWER_CHARS, MAX_EXPONENT, MAX_NUMBER_CHARS, parse_number
 from .textnorm import format_value, nfkc, normalize
+
+__all__ = ["CORRECT", "WRONG", "UNPARSEABLE", "MAX_ANSWER_CHARS", "MAX_EXPONENT",
+           "MAX_NUMBER_CHARS", "Grade", "grade", "grade_number", "parse_number"]
 
 CORRECT, WRONG, UNPARSEABLE = "correct", "wrong", "unparseable"
 
-TRUE_WORDS = {"true", "t", "yes", "y", "1", "正", "正しい", "○", "〇", "o", "はい", "真"}
-FALSE_WORDS = {"false", "f", "no", "n", "0", "誤", "誤り", "間違い", "×", "✕", "x", "いいえ", "偽"}
+TRUE_WORDS = {"true", "t", "yes", "y", "1", "正", "正しい", "はい", "真", "o", "まる",
+              "○", "〇", "◯", "⭕", "✓", "✔"}
+FALSE_WORDS = {"false", "f", "no", "n", "0", "誤", "誤り", "間違い", "いいえ", "偽", "x", "ばつ",
+               "×", "✕", "✗", "✘", "❌", "╳"}
+_SENTENCE_END = "。．.!！?？、,"
 
 _SEPARATORS = re.compile(r"[\s,、;]+")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_CHOICE_NUMBER = re.compile(r"[0-9]{1,4}", re.ASCII)
 
 
 @dataclass
@@ -83,8 +94,17 @@ def grade(question: Question, answer: str, lang: str = "en", *, order: list[str]
     :param order: for choice questions, the choice ids in the order they were shown
         (numbers in the answer refer to it); default: file order.
     :param value: for generated questions, the answer the generator computed.
+
+    Never raises for any ``answer`` string (any Unicode, any length): it is ``correct``,
+    ``wrong`` or ``unparseable``, in well under 50 ms (inputs are capped before any costly
+    step; see :data:`MAX_ANSWER_CHARS`, :data:`MAX_NUMBER_CHARS`, :data:`MAX_EXPONENT`).
     """
-    text = nfkc(answer or "").strip()
+    answer = answer or ""
+    if len(answer) > MAX_ANSWER_CHARS:
+        return Grade(UNPARSEABLE, _shown(answer), hint=_msg(
+            lang, f"回答が長すぎます({MAX_ANSWER_CHARS} 文字まで)。",
+            f"That answer is too long (at most {MAX_ANSWER_CHARS} characters)."))
+    text = nfkc(answer).strip()
     if question.type in ("single_choice", "multiple_choice"):
         return _grade_choice(question, text, lang, order)
     if question.type == "true_false":
@@ -92,12 +112,22 @@ def grade(question: Question, answer: str, lang: str = "en", *, order: list[str]
     if question.type == "numeric":
         return grade_number(question.numeric, text, lang, question.numeric.value)
     if question.type == "generated":
-        if value is None:
+        if value is None:  # the caller's bug, not the learner's answer
             raise ValueError(f"{question.id}: a generated question is graded with its value")
         return grade_number(question.numeric, text, lang, value)
     if question.type == "short_text":
         return _grade_text(question, text, lang)
-    raise ValueError(f"{question.id}: {question.type} answers are files; use `quiz check`")
+    return Grade(UNPARSEABLE, _shown(text), hint=_msg(
+        lang, f"{question.id} は実装問題です。`dlbench quiz check {question.id} FILE` で採点します。",
+        f"{question.id} is an implementation exercise: grade a file with "
+        f"`dlbench quiz check {question.id} FILE`."))
+
+
+def _shown(text: str) -> str:
+    """The answer as kept in the grade (and stored): at most :data:`MAX_ANSWER_CHARS`
+    characters, lone surrogates (undecodable bytes on a command line) made visible."""
+    text = text[:MAX_ANSWER_CHARS]
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 # -- choices ---------------------------------------------------------------------------
@@ -107,11 +137,12 @@ def _grade_choice(q: Question, text: str, lang: str, order) -> Grade:
     single = q.type == "single_choice"
     n = len(order)
     tokens = [t for t in _SEPARATORS.split(text.casefold()) if t]
-    if not single and len(tokens) == 1 and tokens[0].isdigit() and n <= 9 and len(tokens[0]) > 1:
+    if not single and len(tokens) == 1 and _CHOICE_NUMBER.fullmatch(tokens[0]) and n <= 9 \
+            and len(tokens[0]) > 1:
         tokens = list(tokens[0])  # "13" -> choices 1 and 3
     picked = []
     for token in tokens:
-        if token.isdigit() and 1 <= int(token) <= n:
+        if _CHOICE_NUMBER.fullmatch(token) and 1 <= int(token) <= n:
             picked.append(order[int(token) - 1])
         elif token in by_id:
             picked.append(token)
@@ -126,7 +157,7 @@ def _grade_choice(q: Question, text: str, lang: str, order) -> Grade:
                 _msg(lang, f"正しい選択肢の番号をすべて、カンマ区切りで答えてください(例: 1,3)。範囲は 1–{n}。",
                      f"Answer with the numbers of all correct choices, separated by commas "
                      f"(e.g. 1,3), each in 1–{n}."))
-        return Grade(UNPARSEABLE, text, hint=hint)
+        return Grade(UNPARSEABLE, _shown(text), hint=hint)
     chosen = set(picked)
     wrong = [by_id[cid] for cid in order if cid in chosen and not by_id[cid].correct]
     missed = [by_id[cid] for cid in correct_ids if cid not in chosen]
@@ -135,52 +166,46 @@ def _grade_choice(q: Question, text: str, lang: str, order) -> Grade:
         feedback.append(_msg(lang, "正しい選択肢を選び漏らしています: ", "You missed a correct choice: ")
                         + ", ".join(str(order.index(c.id) + 1) for c in missed))
     status = CORRECT if not wrong and not missed else WRONG
-    return Grade(status, text, expected, feedback,
+    return Grade(status, _shown(text), expected, feedback,
                  misconceptions=tuple(c.misconception for c in wrong if c.misconception),
                  detail={"chosen": [cid for cid in order if cid in chosen]})
 
 
 # -- true / false ----------------------------------------------------------------------
 def _grade_true_false(q: Question, text: str, lang: str) -> Grade:
-    word = text.casefold().rstrip("。.!")
+    word = text.casefold().strip(_SENTENCE_END + " ")
     expected = _msg(lang, "正しい" if q.truth else "誤り", "true" if q.truth else "false")
+    given = _shown(text)
     if word in TRUE_WORDS:
-        given = True
+        truth = True
     elif word in FALSE_WORDS:
-        given = False
+        truth = False
     else:
-        return Grade(UNPARSEABLE, text, hint=_msg(
-            lang, "正しいか誤りかで答えてください(正/誤、○/×、true/false)。",
-            "Answer true or false (t/f, yes/no, 正/誤 and ○/× work too)."))
-    if given == q.truth:
-        return Grade(CORRECT, text, expected)
-    return Grade(WRONG, text, expected,
+        return Grade(UNPARSEABLE, given, hint=_msg(
+            lang, "正しいか誤りかで答えてください(正/誤、○/×、◯/✗、true/false)。",
+            "Answer true or false (t/f, yes/no, 正/誤, ○/× and ◯/✗ work too)."))
+    if truth == q.truth:
+        return Grade(CORRECT, given, expected)
+    return Grade(WRONG, given, expected,
                  misconceptions=(q.misconception,) if q.misconception else ())
 
 
 # -- numbers -----------------------------------------------------------------------------
-def parse_number(text: str, *, accept_fraction: bool = True, unit: str | None = None) -> Fraction:
-    """The exact rational a learner typed; :class:`ValueError` if it is not a number."""
-    t = nfkc(text).strip().replace("\u2212", "-")  # U+2212 MINUS SIGN survives NFKC
-    if unit:
-        u = nfkc(unit).strip().casefold()
-        if u and t.casefold().endswith(u):
-            t = t[: len(t) - len(u)]
-    t = t.strip()
-    if _THOUSANDS.match(t):
-        t = t.replace(",", "")
-    t = "".join(t.split())
-    if "/" in t and not accept_fraction:
-        raise ValueError("fraction")
-    if not re.fullmatch(r"[+-]?[0-9.eE+\-/]+", t):
-        raise ValueError("not a number")
-    return Fraction(t)  # raises ValueError / ZeroDivisionError
+def _as_float(x: Fraction) -> float | None:
+    """``float(x)``, or None when ``x`` is beyond the float range (``1e400``)."""
+    try:
+        return float(x)
+    except OverflowError:
+        return None
 
 
 def _close(x: Fraction, target, kind: str, abs_tol: float, rel_tol: float) -> bool:
     if kind == "integer":
         return x.denominator == 1 and x == Fraction(target)
-    return abs(float(x) - float(target)) <= abs_tol + rel_tol * abs(float(target))
+    fx = _as_float(x)
+    if fx is None or math.isinf(fx):
+        return False  # every bank answer is a finite float
+    return abs(fx - float(target)) <= abs_tol + rel_tol * abs(float(target))
 
 
 def format_expected(value, answer: NumericAnswer) -> str:
@@ -192,8 +217,11 @@ def format_expected(value, answer: NumericAnswer) -> str:
 
 
 def grade_number(answer: NumericAnswer, text: str, lang: str, value) -> Grade:
-    """Grade a typed number against ``value`` with the answer's kind and tolerances."""
+    """Grade a typed number against ``value`` with the answer's kind and tolerances.
+
+    Never raises for any ``text``: what cannot be read is ``unparseable`` with a hint."""
     expected = format_expected(value, answer)
+    given = _shown(text)
     try:
         x = parse_number(text, accept_fraction=answer.accept_fraction, unit=answer.unit)
     except (ValueError, ZeroDivisionError) as exc:
@@ -202,21 +230,28 @@ def grade_number(answer: NumericAnswer, text: str, lang: str, value) -> Grade:
         if str(exc) == "fraction":
             hint = _msg(lang, "この問題は分数ではなく小数で答えてください(例: 0.25)。",
                         "Answer with a decimal number such as 0.25; fractions are not accepted here.")
+        elif str(exc) in ("too long", "exponent"):
+            hint = _msg(lang, f"数値が長すぎるか、指数が大きすぎます({MAX_NUMBER_CHARS} 文字、"
+                              f"指数 ±{MAX_EXPONENT} まで)。",
+                        f"That number is too long or its exponent too large (at most "
+                        f"{MAX_NUMBER_CHARS} characters, exponents within ±{MAX_EXPONENT}).")
         elif answer.kind == "integer":
             hint = _msg(lang, "整数で答えてください(例: 600。全角数字も可)。",
                         "Answer with a whole number, e.g. 600 (full-width digits are fine).")
         else:
-            hint = _msg(lang, "数値で答えてください(例: 0.25、1/4、1e-3。全角数字も可)。",
-                        "Answer with a number, e.g. 0.25, 1/4 or 1e-3 (full-width digits are fine).")
-        return Grade(UNPARSEABLE, text, hint=hint + unit)
+            hint = _msg(lang, "数値で答えてください(例: 0.25、1/4、1e-3、√10。全角数字も可)。",
+                        "Answer with a number, e.g. 0.25, 1/4, 1e-3 or √10 (full-width "
+                        "digits are fine).")
+        return Grade(UNPARSEABLE, given, hint=hint + unit)
+    detail = {"value": _as_float(x)}
     if _close(x, value, answer.kind, answer.abs_tol, answer.rel_tol):
-        return Grade(CORRECT, text, expected, detail={"value": float(x)})
+        return Grade(CORRECT, given, expected, detail=detail)
     slip = _near_number(answer, x)
     if slip is not None:
-        return Grade(WRONG, text, expected, [slip.feedback.get(lang)],
+        return Grade(WRONG, given, expected, [slip.feedback.get(lang)],
                      misconceptions=(slip.misconception,) if slip.misconception else (),
-                     near_miss=True, detail={"value": float(x)})
-    return Grade(WRONG, text, expected, detail={"value": float(x)})
+                     near_miss=True, detail=detail)
+    return Grade(WRONG, given, expected, detail=detail)
 
 
 def _near_number(answer: NumericAnswer, x: Fraction) -> NearMiss | None:
@@ -229,18 +264,25 @@ def _near_number(answer: NumericAnswer, x: Fraction) -> NearMiss | None:
 
 # -- short text ----------------------------------------------------------------------------
 def _grade_text(q: Question, text: str, lang: str) -> Grade:
+    """Sentence punctuation at either end (``連鎖律。``, ``chain rule.``) never counts, whatever
+    the question's ``normalize`` list says; inner punctuation is dropped by ``strip_punct``."""
     spec = q.text_answer
     accepted = spec.accepted_ja if lang == "ja" else spec.accepted_en
     expected = (accepted or spec.accepted_en or spec.accepted_ja or ("",))[0]
-    mine = normalize(text, spec.normalize)
+    given = _shown(text)
+
+    def norm(value: str) -> str:
+        return normalize(value, spec.normalize).strip(_SENTENCE_END)
+
+    mine = norm(text)
     if not mine:
-        return Grade(UNPARSEABLE, text, hint=_msg(lang, "語句を入力してください。",
-                                                  "Type a word or a short phrase."))
-    if mine in {normalize(a, spec.normalize) for a in spec.accepted_ja + spec.accepted_en}:
-        return Grade(CORRECT, text, expected)
+        return Grade(UNPARSEABLE, given, hint=_msg(lang, "語句を入力してください。",
+                                                   "Type a word or a short phrase."))
+    if mine in {norm(a) for a in spec.accepted_ja + spec.accepted_en}:
+        return Grade(CORRECT, given, expected)
     for slip in spec.near_misses:
-        if mine == normalize(slip.text, spec.normalize):
-            return Grade(WRONG, text, expected, [slip.feedback.get(lang)],
+        if mine == norm(slip.text):
+            return Grade(WRONG, given, expected, [slip.feedback.get(lang)],
                          misconceptions=(slip.misconception,) if slip.misconception else (),
                          near_miss=True)
-    return Grade(WRONG, text, expected)
+    return Grade(WRONG, given, expected)

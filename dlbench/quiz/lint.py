@@ -9,6 +9,8 @@ every text in ja and en; choice rules. Across the bank (here):
 - every misconception id is defined in a ``misconceptions.toml``;
 - numeric answers pass their own grading, and a float answer a learner cannot type
   exactly has a tolerance;
+- a numeric answer's tolerance accepts the value rounded as its own explanation writes it,
+  and a tight tolerance is stated in the prompt (see :func:`_precision`);
 - each generator, run for many seeds, is deterministic, fills every placeholder and
   returns an answer that passes its own grading;
 - each exercise's reference passes its checks, its stub fails at least one, both within
@@ -23,6 +25,7 @@ Every problem names the file and the field at fault.
 from __future__ import annotations
 
 import math
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +36,7 @@ from .exercises import run_exercise
 from .grading import grade_number
 from .model import Problem, Question
 from .scheduling import card_id
-from .textnorm import bad_characters, has_braces, placeholders
+from .textnorm import bad_characters, has_braces, nfkc, placeholders
 
 #: The course's benchmark tasks. Questions may name them before their plugins are
 #: registered; lint accepts the union of these and the registry's task names.
@@ -86,11 +89,16 @@ def lint(folders: list[tuple[str, Path]], *, context: list[tuple[str, Path]] = (
         if cid in ids:
             add(Problem(str(q.path), "id", f"FSRS card id {cid} collides with {ids[cid]!r}"))
         ids[cid] = q.id
-        _references(bank, q, tasks, add)
-        if q.type == "numeric":
-            _numeric(q, add)
-        elif q.type == "generated":
-            _generated(q, seeds, add)
+        try:
+            _references(bank, q, tasks, add)
+            if q.type == "numeric":
+                _numeric(q, add)
+                _precision(q, add)
+            elif q.type == "generated":
+                _generated(q, seeds, add)
+        except Exception as exc:  # noqa: BLE001 - a lint bug on one file is that file's problem
+            add(Problem(str(q.path), None, f"lint failed on this question: "
+                        f"{type(exc).__name__}: {exc}"))
     if run_exercises:
         exercises = [q for q in bank.questions.values() if q.type == "implementation"]
         with ThreadPoolExecutor(max_workers=4) as pool:
@@ -190,6 +198,73 @@ def _numeric(q: Question, add) -> None:
         if grade_number(a, str(float(slip.value)), "en", a.value).status == "correct":
             add(Problem(str(q.path), f"answer.near_miss[{i}].value",
                         "this near miss is graded correct by the tolerance"))
+
+
+#: A number an explanation writes as an approximation: right after "≈", "≒", "\\approx", "約", "about",
+#: "approximately" or "roughly" (``≈ 0.001``, ``約 0.016``). Other numbers in an
+#: explanation are usually other quantities (an input, a distractor's result).
+_APPROXIMATION = re.compile(r"(?:≈|≒|約|\\approx\b|\babout|\bapproximately|\broughly)\s*(-?)([0-9]+(?:\.[0-9]+)?)"
+                            r"(?![0-9]|\.[0-9])", re.I)
+#: Phrases that state the precision a numeric answer is asked for, per language.
+PRECISION_PHRASES = {
+    "en": re.compile(r"significant (figure|digit)|decimal place|exact", re.I),
+    "ja": re.compile(r"有効数字|小数第|桁|厳密|正確"),
+}
+#: A tolerance that rejects the value rounded to this many significant figures is *tight*.
+TIGHT_DIGITS = 3
+
+
+def rounded(value: float, digits: int) -> float:
+    """``value`` rounded to ``digits`` significant figures."""
+    return float(f"{value:.{digits - 1}e}")
+
+
+def significant_digits(written: str) -> int:
+    """Significant figures of a written decimal: ``0.000977`` → 3, ``3.2`` → 2, ``0.001`` → 1."""
+    return max(1, len(written.replace(".", "").lstrip("0")))
+
+
+def explained_roundings(value: float, texts) -> list[str]:
+    """The roundings of ``value`` that ``texts`` write as approximations: each number after
+    an approximation mark (:data:`_APPROXIMATION`) that is not ``value`` itself but equals
+    ``value`` rounded to that number's own significant figures (for 1/1024: ``≈ 0.000977``,
+    ``≈ 0.001``; not ``≈ 0.01``)."""
+    out = []
+    for text in texts:
+        text = nfkc(text or "").replace("\u2212", "-")
+        for sign, digits in _APPROXIMATION.findall(text):
+            written = float(sign + digits)
+            if written != value and written == rounded(value, significant_digits(digits)):
+                out.append(sign + digits)
+    return list(dict.fromkeys(out))
+
+
+def _precision(q: Question, add) -> None:
+    """Tolerance against precision, for a float numeric answer:
+
+    1. every rounding of the value the explanation writes as an approximation (ja or en,
+       :func:`explained_roundings`) is graded correct: who answers as the explanation
+       does is right;
+    2. a *tight* tolerance, one that rejects the value rounded to :data:`TIGHT_DIGITS`
+       significant figures, is stated in the prompt of both languages
+       (:data:`PRECISION_PHRASES`: significant figures, decimal places or exact).
+    """
+    a = q.numeric
+    if a.kind != "float" or a.value == 0:
+        return
+    for written in explained_roundings(a.value, [q.explanation.ja, q.explanation.en]):
+        if grade_number(a, written, "en", a.value).status != "correct":
+            add(Problem(str(q.path), "answer", f"the tolerance rejects {written}, the value "
+                        f"{a.value:g} rounded as the explanation writes it; widen abs_tol/"
+                        "rel_tol or write the value to the precision graded"))
+    short = f"{rounded(a.value, TIGHT_DIGITS):g}"
+    if grade_number(a, short, "en", a.value).status != "correct":
+        for lang, pattern in PRECISION_PHRASES.items():
+            if not pattern.search(getattr(q.prompt, lang) or ""):
+                add(Problem(str(q.path), f"prompt.{lang}", f"the tolerance rejects {short} (the "
+                            f"value to {TIGHT_DIGITS} significant figures): say in the prompt "
+                            "what precision is asked for (significant figures, decimal places "
+                            "or exact)"))
 
 
 def _generated(q: Question, seeds: int, add) -> None:

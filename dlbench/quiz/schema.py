@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .model import (LANGS, QUESTION_TYPES, Choice, Exercise, NearMiss, NumericAnswer, Problem,
                     Question, Text, TextAnswer)
+from .numparse import parse_number
 from .reader import Reader as _Reader
 from .textnorm import NORMALIZE_OPS
 
@@ -211,11 +212,9 @@ def _near_misses(r: _Reader, answer: dict, *, numeric: bool) -> tuple[NearMiss, 
         misconception = r.field(item, "misconception", where, str)
         if numeric:
             value = r.field(item, "value", where, _NUMBER + (str,), required=True)
-            try:
-                exact = Fraction(value) if value is not None else None
-            except (ValueError, ZeroDivisionError):
-                r.error(f"{where}.value", f"{value!r} is not a number or fraction")
-                exact = None
+            exact = _exact(value)
+            if value is not None and exact is None:
+                r.error(f"{where}.value", f"{value!r} is not a finite number or fraction")
             if exact is not None and feedback is not None:
                 out.append(NearMiss(feedback, value=exact, misconception=misconception))
         else:
@@ -223,6 +222,17 @@ def _near_misses(r: _Reader, answer: dict, *, numeric: bool) -> tuple[NearMiss, 
             if text is not None and feedback is not None:
                 out.append(NearMiss(feedback, text=text, misconception=misconception))
     return tuple(out)
+
+
+def _exact(value) -> Fraction | None:
+    """A near miss's value as a rational: numbers, or strings read by the learners' own
+    (bounded) parser, so ``"1e99999999"`` cannot hang loading; None if not finite/readable."""
+    try:
+        if isinstance(value, str):
+            return parse_number(value)
+        return Fraction(value) if value is not None else None
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return None
 
 
 def _numeric(r: _Reader, data: dict, *, generated: bool) -> NumericAnswer | None:
@@ -248,8 +258,10 @@ def _numeric(r: _Reader, data: dict, *, generated: bool) -> NumericAnswer | None
     if kind == "integer":
         if any(tols.values()):
             r.error("answer", "kind = \"integer\" is graded exactly: remove abs_tol/rel_tol")
-        if value is not None and float(value) != int(value):
+        if value is not None and math.isfinite(value) and float(value) != int(value):
             r.error("answer.value", f"kind = \"integer\" but value {value} is not an integer")
+    if value is not None and not math.isfinite(value):
+        value = None  # reported above; never converted (int(inf) raises OverflowError)
     return NumericAnswer(
         value=None if value is None else (int(value) if kind == "integer" else float(value)),
         kind=kind, abs_tol=tols["abs_tol"], rel_tol=tols["rel_tol"],

@@ -157,3 +157,92 @@ def test_card_id_collisions_are_caught(mini_bank, monkeypatch):
 def test_coverage_gate(mini_bank):
     report = _lint(mini_bank, min_per_topic=1)
     assert any(p.field == "topics.arch.vgg" and "has 0 question" in p.message for p in report.errors())
+
+
+def _deep_and_infinite(root: Path) -> Path:
+    """The mini bank plus a 100,000-deep array, an ``inf`` integer answer, a file too large
+    and a near miss whose value would spin a naive parser (issue 11 item 4)."""
+    files = dict(MINI)
+    files["day1/deep-array-001.toml"] = ('schema = 1\nid = "deep-array-001"\nx = '
+                                         + "[" * 100_000 + "]" * 100_000 + "\n")
+    files["day1/inf-int-001.toml"] = MINI["day1/t-epoch-numeric-002.toml"].replace(
+        "t-epoch-numeric-002", "inf-int-001").replace("value = 600", "value = inf")
+    files["day1/huge-slip-001.toml"] = MINI["day1/t-sigmoid-numeric-001.toml"].replace(
+        "t-sigmoid-numeric-001", "huge-slip-001").replace("value = 0.5", 'value = "1e99999999"')
+    bank = write_bank(root, files)
+    (bank / "day1" / "big-file-001.toml").write_text("# " + "x" * (2 << 20) + "\n")
+    return bank
+
+
+def test_one_bad_file_never_stops_the_others(tmp_path):
+    report = _lint(_deep_and_infinite(tmp_path / "b"))
+    assert set(report.bank.questions) == {Path(k).stem for k in MINI}
+    problems = {name: (field, message) for name, field, message in _messages(report)}
+    assert "nested too deeply" in problems["deep-array-001.toml"][1]
+    assert problems["inf-int-001.toml"] == ("answer.value", "must be finite, got inf")
+    assert "not a finite number" in problems["huge-slip-001.toml"][1]
+    assert "file too large" in problems["big-file-001.toml"][1]
+    assert len(report.errors()) == 4
+
+
+def test_lint_and_list_report_bad_files_and_go_on(invoke, tmp_path):
+    bank = _deep_and_infinite(tmp_path / "b")
+    linted = invoke("quiz", "lint", "--no-exercises", bank, catch=False)
+    assert linted.exit_code == 1
+    assert "deep-array-001.toml: error: nested too deeply" in linted.output
+    assert "inf-int-001.toml: answer.value: error: must be finite" in linted.output
+    assert f"{len(MINI)} questions in {len(MINI) + 4} files" in linted.output
+    listed = invoke("quiz", "list", "--bank", bank, "--json", catch=False)
+    assert listed.exit_code == 0
+    assert {row["id"] for row in listed.json()} == {Path(k).stem for k in MINI}
+
+
+def test_an_exception_while_reading_one_question_is_that_files_problem(tmp_path, monkeypatch):
+    from dlbench.quiz import bank as bank_module
+
+    real = bank_module.parse_question
+
+    def buggy(data, path, **kw):
+        if path.stem == "t-epoch-numeric-002":
+            raise KeyError("a bug met on strange input")
+        return real(data, path, **kw)
+
+    monkeypatch.setattr(bank_module, "parse_question", buggy)
+    bank = load_bank([("t", write_bank(tmp_path / "b", MINI))], context=[("course", SHIPPED)])
+    assert len(bank.questions) == len(MINI) - 1
+    [problem] = bank.errors()
+    assert problem.path.endswith("t-epoch-numeric-002.toml") and "KeyError" in problem.message
+
+
+VANISHING = MINI["day1/t-sigmoid-numeric-001.toml"].replace(
+    "value = 0.25", "value = 0.0009765625\nrel_tol = 0.01").replace(
+    'ja = "σ\'(0) = 0.5 × 0.5 = 0.25。"', 'ja = "0.25⁵ = 1/1024 ≈ 0.001。"').replace(
+    'en = "σ\'(0) = 0.5 × 0.5 = 0.25."', 'en = "0.25⁵ = 1/1024 ≈ 0.001."')
+
+
+def test_a_tolerance_that_rejects_the_explanations_own_rounding_is_caught(tmp_path):
+    """The vg-vanishing-num-001 bug: the explanation writes ≈ 0.001, rel_tol 0.01 rejects it."""
+    msgs = _messages(_lint(write_bank(tmp_path / "b", {"day1/t-sigmoid-numeric-001.toml": VANISHING})))
+    assert ("t-sigmoid-numeric-001.toml", "answer", "the tolerance rejects 0.001, the value "
+            "0.000976562 rounded as the explanation writes it; widen abs_tol/rel_tol or write "
+            "the value to the precision graded") in msgs
+    wide = VANISHING.replace("rel_tol = 0.01", "rel_tol = 0.025")
+    assert _messages(_lint(write_bank(tmp_path / "c", {"day1/t-sigmoid-numeric-001.toml": wide}))) == []
+
+
+def test_a_tight_tolerance_must_be_stated_in_both_prompts(tmp_path):
+    tight = MINI["day1/t-sigmoid-numeric-001.toml"].replace(
+        "value = 0.25", "value = 1.875\nabs_tol = 0.001")  # rejects 1.88 (3 significant figures)
+    msgs = _messages(_lint(write_bank(tmp_path / "b", {"day1/t-sigmoid-numeric-001.toml": tight})))
+    assert {f for _, f, m in msgs if "rejects 1.88" in m} == {"prompt.ja", "prompt.en"}
+    stated = tight.replace('導関数の最大値は?"', '導関数の最大値は?(正確な値で)"').replace(
+        'derivative?"', 'derivative? Give the exact value."')
+    assert _messages(_lint(write_bank(tmp_path / "c", {"day1/t-sigmoid-numeric-001.toml": stated}))) == []
+
+
+def test_explained_roundings_follow_approximation_marks_only():
+    from dlbench.quiz.lint import explained_roundings
+
+    texts = [r"w = 0.5, then 1/1024 \approx 0.000977 (≈ 0.001, not ≈ 0.0010 or ≈ 0.01)",
+             "約 0.00098。"]
+    assert explained_roundings(0.0009765625, texts) == ["0.000977", "0.001", "0.00098"]

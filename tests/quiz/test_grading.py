@@ -131,3 +131,139 @@ def test_multiple_choice_needs_exactly_the_correct_set():
 def test_parse_number_is_exact():
     assert parse_number("１/３") == Fraction(1, 3)
     assert parse_number("\u22120.5") == Fraction(-1, 2)  # U+2212 MINUS SIGN
+
+
+# -- issue 11: answers marked wrong although right, on the shipped bank -----------------------
+@pytest.fixture(scope="module")
+def shipped():
+    from dlbench.quiz import load_bank
+
+    from .conftest import SHIPPED
+
+    return load_bank([("course", SHIPPED)])
+
+
+RIGHT_ANSWERS = {
+    "bp-chain-text-001": ["連鎖律。", "chain rule.", "チェーン・ルール", "連鎖律", "Chain Rule"],
+    "bp-backprop-text-001": ["逆伝播", "BP法", "バックプロパゲーション法", "backward propagation",
+                             "誤差逆伝搬法。"],
+    "vg-vanishing-num-001": ["0.001", "1/1024", "0.000977", "0.00098"],
+    "act-sigmoid-num-002": ["0.016", "0.0156", "1/64", "0.015625"],
+    "opt-adam-num-001": ["3.2", "√10", "√(10)", "3.16", "3.162", "0.1/√0.001"],
+    "act-leaky-num-001": ["-0.03", "−0.03", "－0.03", "-3/100"],
+}
+STILL_WRONG = {
+    "bp-chain-text-001": ["連鎖率", "chain"],
+    "bp-backprop-text-001": ["勾配降下法", "forward propagation"],
+    "vg-vanishing-num-001": ["0.0009", "0.002"],
+    "act-sigmoid-num-002": ["0.015", "0.017", "0.02"],
+    "opt-adam-num-001": ["3.1", "3.3", "√11", "1"],
+    "act-leaky-num-001": ["0.03", "-0.3"],
+}
+
+
+@pytest.mark.parametrize("qid", sorted(RIGHT_ANSWERS))
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_right_answers_that_used_to_be_marked_wrong(shipped, qid, lang):
+    q = shipped.get(qid)
+    for typed in RIGHT_ANSWERS[qid]:
+        assert grade(q, typed, lang).correct, (qid, typed)
+    for typed in STILL_WRONG[qid]:
+        assert grade(q, typed, lang).status == "wrong", (qid, typed)
+
+
+@pytest.mark.parametrize("typed,truth", [("◯", True), ("○", True), ("〇", True), ("✓", True),
+                                         ("✗", False), ("×", False), ("✕", False), ("ｘ", False),
+                                         ("正しい。", True), ("False.", False)])
+def test_true_false_marks(loaded, typed, truth):
+    q = loaded.get("t-momentum-tf-005")  # answer = false
+    assert grade(q, typed, "ja").status == ("wrong" if truth else "correct")
+
+
+def test_square_roots_are_exact_for_perfect_squares_and_refused_when_negative():
+    assert parse_number("√16") == 4 and parse_number("√0.0625") == Fraction(1, 4)
+    assert parse_number("2√(1/4)") == 1
+    assert abs(float(parse_number("√10")) - 10 ** 0.5) < 1e-15
+    for bad in ("√-4", "√", "√()", "1/0", "--4", "1e", "٣", "1/2/3"):
+        with pytest.raises(ValueError):
+            parse_number(bad)
+    integer = NumericAnswer(value=None, kind="integer")
+    assert grade_number(integer, "√16", "en", 4).correct
+    assert grade_number(integer, "√15", "en", 4).status == "wrong"
+
+
+def test_an_overflowing_number_is_wrong_and_json_safe():
+    g = grade_number(NumericAnswer(value=None, rel_tol=0.1), "1e400", "en", 0.25)
+    assert g.status == "wrong" and g.detail == {"value": None}
+    huge = grade_number(NumericAnswer(value=None), "-1e1000/3", "en", -0.03)
+    assert huge.status == "wrong"
+
+
+def test_an_implementation_exercise_typed_answer_gets_a_hint(shipped):
+    q = next(q for q in shipped.questions.values() if q.type == "implementation")
+    g = grade(q, "def f(): pass", "en")
+    assert g.status == "unparseable" and "dlbench quiz check" in g.hint
+
+
+# -- issue 11: content fixes ------------------------------------------------------------------
+def _nesterov_runs(steps=30):
+    """The trajectories setup of opt-nesterov-sc-002: f = x²/20 + y² from (−7, 2),
+    η = 0.1, α = 0.9. Returns (x at step 30, lowest y) for momentum, the look-ahead formula
+    v ← αv − η∇L(W + αv), W ← W + v, and PyTorch's form b ← αb + g, W ← W − η(g + αb)."""
+    import numpy as np
+
+    def grad(w):
+        return np.array([w[0] / 10, 2 * w[1]])
+
+    eta, alpha = 0.1, 0.9
+    out = {}
+    for form in ("momentum", "lookahead", "torch"):
+        w, v, path = np.array([-7.0, 2.0]), np.zeros(2), []
+        for _ in range(steps):
+            if form == "momentum":
+                v = alpha * v - eta * grad(w)
+                w = w + v
+            elif form == "lookahead":
+                v = alpha * v - eta * grad(w + alpha * v)
+                w = w + v
+            else:
+                g = grad(w)
+                v = alpha * v + g  # the buffer b (b₁ = g since b₀ = 0)
+                w = w - eta * (g + alpha * v)
+            path.append(w.copy())
+        out[form] = (round(float(w[0]), 2), round(float(min(p[1] for p in path)), 2))
+    return out
+
+
+def test_nesterov_questions_quote_both_conventions_as_recomputed(shipped):
+    runs = _nesterov_runs()
+    assert runs == {"momentum": (0.9, -1.42), "lookahead": (0.61, -0.67), "torch": (0.69, -0.83)}
+    for qid in ("opt-nesterov-sc-002", "opt-nesterov-tf-001"):
+        q = shipped.get(qid)
+        text = {"sc": q.prompt, "tf": q.explanation}[qid.split("-")[2]]
+        for lang in ("ja", "en"):
+            body = getattr(text, lang)
+            for number in ("0.90", "0.69", "0.61", "−1.42", "−0.83", "−0.67"):
+                assert number in body, (qid, lang, number)
+            assert "torch.optim.SGD(nesterov=True)" in body
+
+
+def test_he_and_pooling_texts_state_the_facts(shipped):
+    he = shipped.get("init-he-sc-001").explanation
+    assert "n_in = n_out" in he.en and "n_in = n_out" in he.ja
+    assert "E[x²]" in he.en and "not the variance" in he.en
+    compare = shipped.get("init-he-sc-002").prompt
+    assert "2,000 iterations" in compare.en and "2000 回" in compare.ja
+    pool = shipped.get("cnn-pool-gen-001").prompt
+    assert "round down" in pool.en and "ceil_mode=False" in pool.en and "切り捨て" in pool.ja
+
+
+def test_every_misconception_of_the_shipped_bank_has_a_question(shipped):
+    tagged = set()
+    for q in shipped.questions.values():
+        tagged |= {q.misconception} | {c.misconception for c in q.choices}
+        answer = q.numeric or q.text_answer
+        tagged |= {n.misconception for n in answer.near_misses} if answer else set()
+    assert set(shipped.misconceptions) - tagged == set()
+    assert shipped.get("loss-ce-tf-002").misconception == "cross-entropy-symmetric"
+    assert grade(shipped.get("loss-ce-tf-002"), "✗", "en").correct
