@@ -285,9 +285,9 @@ class Sandbox:
         try:
             return split_frame(self._reply, MAX_REPLY)
         except Unreadable as exc:
-            self._stop(f"your code sent the checker {exc} instead of a reply"
-                       if "limit" not in str(exc) else
-                       f"your function returned more than {_size(MAX_REPLY)} of data")
+            self._stop(f"your function returned more than {_size(MAX_REPLY)} of data"
+                       if "limit" in str(exc) else
+                       f"your code wrote {exc} to the checker's pipe")
 
     def _send(self, frame: bytes, phase: str) -> None:
         if self.stopped is not None:
@@ -354,7 +354,7 @@ class Sandbox:
             if not (isinstance(args, list) and isinstance(kwargs, dict)):
                 raise Unreadable("a malformed call")
         except (Unreadable, Unsupported, KeyError, TypeError) as exc:
-            self._stop(f"your code sent the checker {exc} instead of a reply")
+            self._stop(f"your code wrote {exc} to the checker's pipe")
         try:
             value = callables[ident](*args, **kwargs)
             enc = Encoder()
@@ -377,7 +377,7 @@ class Sandbox:
                 raise Uncheckable(f"your function returned {exc.what}, which cannot be "
                                   "checked") from None
             except (Unreadable, KeyError, TypeError, ValueError) as exc:
-                self._stop(f"your code sent the checker {exc} instead of a reply")
+                self._stop(f"your code wrote {exc} to the checker's pipe")
             return value
         if isinstance(reply.get("missing"), str):
             raise Uncheckable(reply["missing"][:300])
@@ -408,4 +408,4 @@ class Sandbox:
             message = reply.get("message") if isinstance(reply.get("message"), str) else ""
             raise SubmissionRaised(f"raised {reply['raised'][:100]}: {message[:1000]}"
                                    f"{where[:400]}")
-        self._stop("your code sent the checker something other than a reply")
+        self._stop("your code wrote something other than a reply to the checker's pipe")

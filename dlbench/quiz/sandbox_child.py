@@ -150,7 +150,7 @@ class Server:
         head = self.req.read(self.codec.FRAME_HEADER.size)
         if len(head) < self.codec.FRAME_HEADER.size:
             raise EOFError
-        text_len, blob_len = self.codec.FRAME_HEADER.unpack(head)
+        _, text_len, blob_len = self.codec.FRAME_HEADER.unpack(head)
         body = self.req.read(text_len + blob_len)
         if len(body) < text_len + blob_len:
             raise EOFError

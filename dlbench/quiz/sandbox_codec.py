@@ -8,7 +8,8 @@ JSON, described by a dtype string that must name a plain number type (bool, int,
 float, complex) and a shape, and are rebuilt with ``np.frombuffer``. So whatever the
 submission sends, decoding it can only fail (:class:`Unreadable`), never run code.
 
-A frame is ``<json length><blob length>`` (two little-endian uint32), the JSON, the blobs.
+A frame is ``DLB1<json length><blob length>`` (two little-endian uint32), the JSON, the
+blobs; the marker tells a reply from bytes the submission wrote to the pipe by other means.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import struct
 
 import numpy as np
 
-FRAME_HEADER = struct.Struct("<II")
+FRAME_HEADER = struct.Struct("<4sII")
+MAGIC = b"DLB1"
 MAX_FRAME = 64 << 20  # what the checker accepts from a submission in one reply
 MAX_DEPTH = 64
 _DTYPE = re.compile(r"^[<>|=]?[biufc][0-9]{1,2}$")
@@ -103,7 +105,7 @@ class Encoder:
 
     def frame(self, message: dict) -> bytes:
         text = json.dumps(message, allow_nan=True, separators=(",", ":")).encode()
-        return FRAME_HEADER.pack(len(text), self.size) + text + b"".join(self.blobs)
+        return FRAME_HEADER.pack(MAGIC, len(text), self.size) + text + b"".join(self.blobs)
 
 
 def encode(message: dict) -> bytes:
@@ -186,11 +188,13 @@ def _pair(p) -> list:
 
 def split_frame(buffer: bytes | bytearray, limit: int = MAX_FRAME):
     """``(message, blobs, rest)`` if ``buffer`` starts with a whole frame, else None.
-    Raises :class:`Unreadable` for a frame larger than ``limit`` or JSON that is not an
-    object."""
+    Raises :class:`Unreadable` for bytes without the marker, a frame larger than ``limit``
+    or JSON that is not an object."""
     if len(buffer) < FRAME_HEADER.size:
         return None
-    text_len, blob_len = FRAME_HEADER.unpack_from(buffer)
+    magic, text_len, blob_len = FRAME_HEADER.unpack_from(buffer)
+    if magic != MAGIC:
+        raise Unreadable("bytes that are not a reply")
     if text_len + blob_len > limit:
         raise Unreadable(f"a reply of {text_len + blob_len:,} bytes (the limit is {limit:,})")
     end = FRAME_HEADER.size + text_len + blob_len
