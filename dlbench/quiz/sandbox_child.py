@@ -6,7 +6,8 @@ processes the submission starts, even ones that escape with ``setsid`` and a dou
 are re-parented to it), forks the *submission* process and waits. The submission process
 sets its resource limits (address space, CPU time, file size, no core dumps), gives up
 root if it has it (to ``nobody``, so it cannot signal, trace or read the files of the
-checker), imports the learner's file from the scratch folder that holds only a copy of it,
+checker; where ``nobody`` cannot read Python's own files it stays uid 0 but drops every
+capability, so at least the limits cannot be raised), imports the learner's file from the scratch folder that holds only a copy of it,
 and then serves calls over two pipes of its own (never stdin/stdout, which the learner's
 prints use). When the submission process ends, or the checker sends SIGTERM, the
 supervisor kills every process below it, reports how the submission ended (exit status,
@@ -29,6 +30,9 @@ import traceback
 
 PR_SET_CHILD_SUBREAPER = 36
 NOBODY = 65534
+PR_SET_NO_NEW_PRIVS = 38
+PR_CAPBSET_DROP = 24
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 
 # ----------------------------------------------------------------------------- supervisor
@@ -131,6 +135,24 @@ def _drop_root(paths: list[str]) -> None:
         os.setgroups([])
         os.setgid(NOBODY)
         os.setuid(NOBODY)
+
+
+def _drop_capabilities() -> None:
+    """Still root (``nobody`` could not read Python's files): keep the uid but give up every
+    capability, now and after any exec, so the limits cannot be raised again and no
+    privilege is left beyond owning root's files."""
+    if os.geteuid() != 0:
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+        for cap in range(64):
+            libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+        header = (ctypes.c_uint32 * 2)(LINUX_CAPABILITY_VERSION_3, 0)
+        data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable (x2): all empty
+        libc.capset(header, data)
+    except (OSError, AttributeError):
+        pass
 
 
 def _where(exc: BaseException, solution: str) -> str:
@@ -267,6 +289,7 @@ def submission(config: dict) -> None:
     _limit(resource.RLIMIT_AS, config["memory_bytes"])
     _drop_root([os.path.dirname(numpy.__file__), os.path.dirname(os.__file__),
                 os.path.dirname(solution), solution])
+    _drop_capabilities()
     sys.argv = [os.path.basename(solution)]
     server = Server(codec, config["req_fd"], config["rep_fd"], solution)
     try:

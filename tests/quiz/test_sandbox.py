@@ -283,3 +283,21 @@ def test_a_solution_file_elsewhere_is_copied_not_run_in_place(relu, tmp_path):
     result = run_exercise(relu, _file(tmp_path, uses_sibling))
     assert result.checks[0].status == "error" and "ModuleNotFoundError" in result.checks[0].message
     assert os.path.exists(tmp_path / "helper.py")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a root checker has privileges to give up")
+def test_a_root_submission_cannot_raise_its_limits(relu, tmp_path):
+    raises = '''
+        import os, resource
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY,) * 2)
+            print("limit raised")
+        except (ValueError, OSError):
+            print("limit kept")
+        print("uid", os.getuid(), [l.split()[1] for l in open("/proc/self/status")
+                                   if l.startswith("CapEff")])
+    '''
+    result = run_exercise(relu, _file(tmp_path, textwrap.dedent(raises) + textwrap.dedent(RELU)))
+    out = result.checks[0].output
+    assert "limit kept" in out
+    assert "uid 65534" in out or "['0000000000000000']" in out
