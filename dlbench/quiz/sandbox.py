@@ -210,7 +210,7 @@ class Sandbox:
 
     def _ended(self, phase: str):
         """The submission process ended by itself: say how, from the bootstrap's report."""
-        wait_until = time.monotonic() + 5.0
+        wait_until = min(time.monotonic() + 5.0, max(self.deadline, time.monotonic() + 0.5))
         while self._status is None and time.monotonic() < wait_until:
             self._pump([], max(0.0, wait_until - time.monotonic()))
         st = self._status or {}
