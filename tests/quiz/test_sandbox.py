@@ -166,7 +166,8 @@ def test_lingering_children_are_killed_and_not_waited_for(relu, tmp_path):
 
 
 def test_printing_300_mb_fails_and_the_checker_stays_small(tmp_path):
-    """The checker runs in a child Python of ours, so its own peak RSS can be measured."""
+    """The checker runs in a child Python of ours, so its own peak RSS can be measured
+    (before the sandbox, 300 MB printed made the checker peak at 986 MB)."""
     chatty = _file(tmp_path, '''
         import numpy as np
 
@@ -177,13 +178,15 @@ def test_printing_300_mb_fails_and_the_checker_stays_small(tmp_path):
             return np.where(x > 0, dout, 0.0)
     ''')
     script = textwrap.dedent(f'''
-        import json, resource
+        import json
         from dlbench.quiz import load_bank
         from dlbench.quiz.exercises import run_exercise
         q = load_bank([("course", {str(SHIPPED)!r})]).get("relu-backward-001")
         r = run_exercise(q, {str(chatty)!r})
-        print(json.dumps({{"result": r.as_dict(),
-                          "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
+        # VmHWM, the peak RSS of this program (ru_maxrss would also count the pages of the
+        # pytest process it was forked from)
+        peak = [line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")]
+        print(json.dumps({{"result": r.as_dict(), "maxrss_kb": int(peak[0])}}))
     ''')
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120)
@@ -193,7 +196,7 @@ def test_printing_300_mb_fails_and_the_checker_stays_small(tmp_path):
     assert not report["result"]["passed"]
     assert checks[1]["status"] == "error" and checks[1]["message"] == "printed more than 1 MB"
     assert len(checks[1]["output"]) == 500
-    assert report["maxrss_kb"] < 250_000, f"the checker peaked at {report['maxrss_kb']} kB"
+    assert report["maxrss_kb"] < 200_000, f"the checker peaked at {report['maxrss_kb']} kB"
 
 
 def test_os_exit_while_being_imported(relu, tmp_path):
