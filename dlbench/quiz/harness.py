@@ -1,10 +1,10 @@
-"""The checking side of implementation exercises: runs inside a child process.
+"""The checking side of implementation exercises: trusted code, run in the checker's process.
 
-``python -m dlbench.quiz.harness EXERCISE_TOML SOLUTION_PY OUT_JSONL`` loads the
-exercise's ``checks.py``, imports the learner's file as module ``solution`` and runs each
-check in file order. One JSON object per line goes to ``OUT_JSONL`` as it happens (a
-``plan``, then ``start`` / ``result`` per check), so when the parent stops the process at
-the time limit it still knows which checks passed and which one was running.
+The learner's file never runs here: it is imported in a sandbox
+(:class:`~dlbench.quiz.sandbox.Sandbox`) and ``t.call`` sends each call there and judges
+what comes back here, where the learner's code cannot reach (it cannot patch
+``expect_close``, read the checks or write a result). :func:`run_checks` loads the
+exercise's ``checks.py`` and runs each check in file order.
 
 Authors write checks like::
 
@@ -16,24 +16,26 @@ Authors write checks like::
         dx, dW, db = t.call("affine_backward", dout, x, W)
         t.expect_close(db, dout.sum(axis=0), "db")
 
-``t`` is a :class:`Checker`: ``call`` (records what was called), ``expect_close``,
-``expect``, ``gradcheck`` (float64 central differences with the exercise's ``eps`` and
-``max_rel_err``) and ``rng``. A failed expectation reports what was called, what was
-expected and what came back; prints are captured (500 characters at most).
+``t`` is a :class:`Checker`: ``call`` (records what was called), ``solution.NAME(...)``
+(the same call, not recorded: for gradient checks that call the learner's forward many
+times), ``expect_close``, ``expect``, ``gradcheck`` (float64 central differences with the
+exercise's ``eps`` and ``max_rel_err``), ``rng`` and ``seeds``. Arguments and results may
+be arrays of numbers, numbers, strings, None, tuples, lists, dicts, numpy Generators and
+(as arguments) functions, which the learner's code calls back here. Arrays a call changes
+in place are changed in the checker too. A failed expectation reports what was called,
+what was expected and what came back; prints are captured (500 characters at most).
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
-import io
-import json
 import sys
-import tomllib
-import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .sandbox import Sandbox, SubmissionRaised, SubmissionStopped, Uncheckable
 
 OUTPUT_CAP = 500
 _CHECKS: list = []
@@ -67,13 +69,33 @@ def show(value) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
+class _Remote:
+    """``t.solution.NAME(...)``: a call of the learner's function that is not recorded."""
+
+    def __init__(self, sandbox: Sandbox):
+        self._sandbox = sandbox
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: _call(self._sandbox, name, args, kwargs)
+
+
+def _call(sandbox: Sandbox, name: str, args: tuple, kwargs: dict):
+    try:
+        return sandbox.call(name, args, kwargs)
+    except Uncheckable as exc:
+        raise CheckFailed(str(exc)) from None
+
+
 class Checker:
     """What a check function receives."""
 
-    def __init__(self, solution, settings: dict):
-        self.solution = solution
+    def __init__(self, sandbox: Sandbox, settings: dict):
+        self.solution = _Remote(sandbox)
         self.settings = settings
         self.calls: list[str] = []
+        self._sandbox = sandbox
 
     def rng(self, seed: int = 0) -> np.random.Generator:
         return np.random.default_rng(seed)
@@ -83,13 +105,10 @@ class Checker:
         return list(self.settings.get("seeds", [0, 1, 2]))
 
     def call(self, name: str, *args, **kwargs):
-        """Call the learner's function ``name``; records the call for the report."""
+        """Call the learner's function ``name`` in the sandbox; records the call."""
         shown = [show(a) for a in args] + [f"{k}={show(v)}" for k, v in kwargs.items()]
         self.calls.append(f"{name}({', '.join(shown)})")
-        fn = getattr(self.solution, name, None)
-        if not callable(fn):
-            raise CheckFailed(f"your file defines no function {name!r}")
-        return fn(*args, **kwargs)
+        return _call(self._sandbox, name, args, kwargs)
 
     def expect(self, condition, message: str, *, expected=None, got=None) -> None:
         if not condition:
@@ -137,66 +156,78 @@ class Checker:
                                   show(numeric), show(np.asarray(claimed, dtype=np.float64)))
 
 
-def _learner_error(exc: BaseException, solution_file: str) -> str:
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == solution_file]
-    where = f" (your file, line {frames[-1].lineno}: {frames[-1].line})" if frames else ""
-    return f"raised {type(exc).__name__}: {exc}{where}"
+@dataclass
+class Outcome:
+    """One check's result, before :mod:`~dlbench.quiz.exercises` turns it into a report."""
+
+    name: str
+    title: str
+    status: str
+    task: int | None = None
+    call: str | None = None
+    expected: str | None = None
+    got: str | None = None
+    message: str | None = None
+    output: str = ""
 
 
-def _load(path: Path, name: str):
+def load_checks(path: Path) -> list[tuple]:
+    """The ``@check`` functions of ``checks.py`` as ``(function, title, task)``, in file order."""
+    _CHECKS.clear()
+    name = f"dlbench_exercise_checks_{abs(hash(str(path)))}"
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def main(argv: list[str]) -> int:
-    exercise_toml, solution_file, out_file = (Path(a) for a in argv)
-    spec = tomllib.loads(exercise_toml.read_text(encoding="utf-8"))
-    settings = dict(spec.get("gradcheck", {}))
-    out = open(out_file, "a", encoding="utf-8")
-
-    def emit(**event):
-        out.write(json.dumps(event, ensure_ascii=False) + "\n")
-        out.flush()
-
-    _load(exercise_toml.parent / spec["exercise"]["checks"], "dlbench_exercise_checks")
-    emit(event="plan", checks=[[fn.__name__, title, task] for fn, title, task in _CHECKS])
-    solution_path = str(solution_file.resolve())
-    emit(event="start", check="import")
-    captured = io.StringIO()
     try:
-        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-            solution = _load(solution_file.resolve(), "solution")
-    except BaseException as exc:  # the learner's file may raise anything, even SystemExit
-        emit(event="result", check="import", status="error", title="import your file",
-             message=_learner_error(exc, solution_path), output=captured.getvalue()[:OUTPUT_CAP])
-        return 0
-    emit(event="result", check="import", status="pass", title="import your file",
-         output=captured.getvalue()[:OUTPUT_CAP])
-    for fn, title, task in _CHECKS:
-        emit(event="start", check=fn.__name__)
-        t = Checker(solution, settings)
-        captured = io.StringIO()
-        result = dict(event="result", check=fn.__name__, title=title, task=task)
+        spec.loader.exec_module(module)
+        return list(_CHECKS)
+    finally:
+        _CHECKS.clear()
+        sys.modules.pop(name, None)
+
+
+def _error(exc: BaseException) -> str:
+    """A check's own code failed on what the learner's function returned (unpacking None…)."""
+    return f"raised {type(exc).__name__}: {exc}"
+
+
+def run_checks(sandbox: Sandbox, checks: list[tuple], settings: dict) -> list[Outcome]:
+    """Import the learner's file in ``sandbox``, then run each check; once the submission's
+    process is gone (exited, over a limit, out of time) the rest are not run."""
+    mark = sandbox.output_mark()
+    out, stopped = [], None
+    try:
+        sandbox.import_solution()
+        out.append(Outcome("import", "import your file", "pass"))
+    except SubmissionRaised as exc:
+        out.append(Outcome("import", "import your file", "error", message=str(exc)))
+        stopped = exc
+    except SubmissionStopped as exc:
+        out.append(Outcome("import", "import your file", "timeout" if exc.timed_out else "error",
+                           message=exc.reason))
+        stopped = exc
+    out[0].output = sandbox.output_since(mark)[:OUTPUT_CAP]
+    for fn, title, task in checks:
+        if stopped is not None:
+            because = ("your file could not be imported" if out[0].status != "pass"
+                       else "your code stopped during an earlier check")
+            out.append(Outcome(fn.__name__, title, "not-run", task, message=f"not run: {because}"))
+            continue
+        mark = sandbox.output_mark()
+        t = Checker(sandbox, settings)
+        result = Outcome(fn.__name__, title, "pass", task)
         try:
-            with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-                fn(t)
-            result["status"] = "pass"
+            fn(t)
         except CheckFailed as exc:
-            result.update(status="fail", message=exc.message, expected=exc.expected, got=exc.got)
-        except BaseException as exc:
-            result.update(status="error", message=_learner_error(exc, solution_path))
-        result["call"] = t.calls[-1] if t.calls else None
-        result["output"] = captured.getvalue()[:OUTPUT_CAP]
-        emit(**result)
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover - run by dlbench.quiz.exercises
-    # checks.py imports dlbench.quiz.harness, which is not this __main__ module: run the
-    # imported one so the @check registry and CheckFailed are the ones checks.py uses.
-    from dlbench.quiz.harness import main as _main
-
-    sys.exit(_main(sys.argv[1:]))
+            result.status, result.message = "fail", exc.message
+            result.expected, result.got = exc.expected, exc.got
+        except SubmissionRaised as exc:
+            result.status, result.message = "error", str(exc)
+        except SubmissionStopped as exc:
+            result.status = "timeout" if exc.timed_out else "error"
+            result.message, stopped = exc.reason, exc
+        except Exception as exc:  # noqa: BLE001 - the check choked on what came back
+            result.status, result.message = "error", _error(exc)
+        result.call = t.calls[-1] if t.calls else None
+        result.output = sandbox.output_since(mark)[:OUTPUT_CAP]
+        out.append(result)
+    return out

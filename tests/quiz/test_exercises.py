@@ -93,3 +93,19 @@ def test_the_stub_is_written_and_fails(bank, tmp_path):
     assert path.name == "sigmoid_forward_backward_001.py" and "NotImplementedError" in path.read_text()
     result = run_exercise(q, path)
     assert not result.passed and "NotImplementedError" in result.failed()[0].message
+
+
+def test_maxpool_routing_to_every_tied_maximum_fails_the_tie_check(bank, tmp_path):
+    """Issue 11: such a solution passed 4/4; all-zero windows after ReLU are common."""
+    every_tie = '''
+        import numpy as np
+
+        def maxpool_backward(dout, x, pool=2):
+            n, c, h, w = x.shape
+            win = x.reshape(n, c, h // pool, pool, w // pool, pool)
+            mask = win == win.max(axis=(3, 5), keepdims=True)
+            return (mask * dout[:, :, :, None, :, None]).reshape(n, c, h, w)
+    '''
+    result = run_exercise(bank.get("maxpool-backward-001"), _solution(tmp_path, every_tie))
+    assert [c.name for c in result.failed()] == ["ties"]
+    assert "dx: values differ" in result.failed()[0].message

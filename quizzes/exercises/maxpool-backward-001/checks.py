@@ -38,3 +38,20 @@ def gradient_check(t):
         dout = rng.standard_normal((1, 1, 2, 2))
         dx = t.call("maxpool_backward", dout, x, pool=3)
         t.gradcheck(lambda: float(np.sum(_pool(x, 3) * dout)), {"x": x}, {"x": dx}, "dx")
+
+
+@check("ties (an all-zero window, as after ReLU, and two equal maxima): only the first "
+       "maximum in row-major order gets the gradient", task=1)
+def ties(t):
+    x = np.array([[[[0.0, 0.0, 1.0, 3.0],
+                    [0.0, 0.0, 3.0, 0.5],
+                    [2.0, 0.0, 0.0, 0.0],
+                    [0.0, 2.0, 0.0, 0.0]]]])
+    dout = np.array([[[[1.0, 2.0], [3.0, 4.0]]]])
+    # Top-left window: all 0, so its first cell (0, 0). Top-right: 3 at (0, 3) and (1, 2);
+    # (0, 3) comes first row by row. Bottom-left: 2 at (2, 0) and (3, 1), so (2, 0).
+    # Bottom-right: all 0, so (2, 2). Sending dout to every tied cell would give 4 + 2 + 2
+    # + 4 non-zero entries instead of 4 (PyTorch's MaxPool2d and the book pick the first).
+    want = np.zeros_like(x)
+    want[0, 0, 0, 0], want[0, 0, 0, 3], want[0, 0, 2, 0], want[0, 0, 2, 2] = 1.0, 2.0, 3.0, 4.0
+    t.expect_close(t.call("maxpool_backward", dout, x, pool=2), want, "dx")
