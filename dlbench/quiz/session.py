@@ -23,6 +23,7 @@ from ..errors import UsageError
 from .bank import Bank
 from .draw import Drawn, draw, render_text, seed_for
 from .grading import Grade, grade, grade_number
+from .mathtext import render_math
 from .model import Question
 from .progress import Attempt
 
@@ -95,6 +96,12 @@ class Presented:
         return self.drawn.seed if self.drawn else None
 
     def text(self, value) -> str:
+        """A text in the session's language as a terminal shows it: generated numbers
+        filled in, ``$…$`` math as Unicode (:mod:`~dlbench.quiz.mathtext`)."""
+        return render_math(self.source(value))
+
+    def source(self, value) -> str:
+        """The same text with its LaTeX kept (for JSON readers that typeset math)."""
         return render_text(value.get(self.lang), self.drawn)
 
     @property
