@@ -18,7 +18,7 @@ from ..errors import UsageError
 from .context import AppContext
 from .output import echo_json, format_table
 from .quiz_io import (ask_question, bank_warnings, describe_due, exercise_report, lint_lines,
-                      show_question)
+                      recap, score_line, show_question)
 
 LANG = click.Choice(["ja", "en"])
 TYPES = click.Choice(["single_choice", "multiple_choice", "true_false", "numeric",
@@ -124,8 +124,9 @@ def quiz(ctx, topics, sections, types, count, review, in_order, **options):
     q = _qctx(ctx, **options)
     if ctx.invoked_subcommand is not None:
         return
-    from ..quiz.session import INTERACTIVE_TYPES, select
+    from ..quiz.session import INTERACTIVE_TYPES, Tally, check_filters, select
 
+    check_filters(q.bank, topics=topics, sections=sections)
     questions = select(q.bank, q.store, q.who, topics=topics, sections=sections,
                        types=types or INTERACTIVE_TYPES, n=count, review=review,
                        in_order=in_order)
@@ -136,13 +137,14 @@ def quiz(ctx, topics, sections, types, count, review, in_order, **options):
         else:
             click.echo("該当する問題がありません。" if ja else "No question matches these filters.")
         return
-    session, right = q.session(), 0
+    session, tally = q.session(), Tally(len(questions))
     for i, question in enumerate(questions, 1):
         outcome = ask_question(session, question, i, len(questions), q.app)
         if outcome is None:
             break
-        right += outcome
-    click.echo(f"\n{right}/{len(questions)} 問正解。" if ja else f"\n{right}/{len(questions)} right.")
+        tally.outcomes.append(outcome)
+    click.echo("\n" + score_line(tally, q.language))
+    recap(tally, q.bank, q.store, q.who, q.language)
 
 
 @quiz.command("answer")
@@ -198,6 +200,7 @@ def show_cmd(ctx, question_id, as_json, **options):
     shown = q.session().present(q.bank.get(question_id))
     if as_json:
         echo_json({"question": question_id, "type": shown.question.type, "prompt": shown.prompt,
+                   "prompt_tex": shown.source(shown.question.prompt).strip(),
                    "choices": [{"id": cid, "text": text} for cid, (_, text)
                                in zip(shown.order, shown.choices())],
                    "answer_form": shown.answer_form(), "seed": shown.generated_seed,
@@ -249,9 +252,10 @@ def stats_cmd(ctx, as_json, **options):
 @click.pass_context
 def list_cmd(ctx, topics, sections, as_json, **options):
     """List the questions of the bank(s)."""
-    from ..quiz.session import matches
+    from ..quiz.session import check_filters, matches
 
     q = _qctx(ctx, **options)
+    check_filters(q.bank, topics=topics, sections=sections)
     rows = [(x.id, x.type, q.bank.section_of(x) or "", ", ".join(x.topics), x.bank)
             for x in sorted(q.bank.questions.values(), key=lambda x: x.id)
             if matches(q.bank, x, topics=topics, sections=sections)]
