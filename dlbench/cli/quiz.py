@@ -236,12 +236,36 @@ def stats_cmd(ctx, as_json, **options):
     click.echo(format_table([row(t) for t in data["topics"] if t["seen"]], head, shrink=1)
                if any(t["seen"] for t in data["topics"]) else
                ("まだ回答がありません。" if lang == "ja" else "No answers yet."))
+    click.echo("\n" + STATS_LEGEND[lang])
     click.echo(f"\n{data['due']} " + ("枚のカードが復習時期です。" if lang == "ja" else "card(s) due for review."))
     if data["misconceptions"]:
         click.echo("\n" + ("まだ残っている誤解:" if lang == "ja" else "Misconceptions still held:"))
         for m in data["misconceptions"]:
             text = (m["text"] or {}).get(lang) or m["id"]
             click.echo(f"  - {m['id']}: {text}  ({m['question']})")
+    exams = data.get("exams") or []
+    if exams:
+        click.echo("\n" + ("模擬試験の履歴:" if lang == "ja" else "Mock exams:"))
+        verdict = {True: "合格" if lang == "ja" else "pass", False: "不合格" if lang == "ja" else "fail"}
+        rows = [(f"#{e['id']}", e["finished_at"][:16].replace("T", " "),
+                 f"{e['correct']}/{e['n']}", f"{100 * e['score']:.0f}%", verdict[e["passed"]],
+                 " ".join(f"{sid.split('.')[0][-1]}.{sid.split('.')[1][1:]}:{r['right']}/{r['total']}"
+                          for sid, r in e["sections"].items() if "." in sid),
+                 e["seed"]) for e in exams]
+        click.echo(format_table(rows, ("exam", "finished (UTC)", "right", "score", "result",
+                                       "by section (day.section:right/total)", "seed"), shrink=5))
+
+
+#: What each column of `quiz stats` means (printed under the tables).
+STATS_LEGEND = {
+    "en": "questions: in the bank for that section/topic · seen: answered at least once · "
+          "right: questions whose last graded answer was right · recall: FSRS estimate of "
+          "the chance you would answer them right today, averaged over all the questions "
+          "(never-answered ones count 0 %).",
+    "ja": "questions: その節・トピックの問題数 · seen: 1 回以上回答した問題数 · right: 最後の採点が"
+          "正解だった問題数 · recall: 今日解いたら正解できる確率の FSRS による推定値を全問題で"
+          "平均したもの(未回答の問題は 0% として数える)。",
+}
 
 
 @quiz.command("list")
@@ -346,3 +370,8 @@ def lint_cmd(ctx, paths, no_exercises, strict, min_per_topic, seeds, as_json):
                    f"exercises run: {d['errors']} errors, {d['warnings']} warnings "
                    f"({time.perf_counter() - start:.1f} s)")
     ctx.exit(0 if report.ok(strict) else 1)
+
+
+from .quiz_exam import exam_cmd  # noqa: E402  (needs `common` and `_qctx` above)
+
+quiz.add_command(exam_cmd)

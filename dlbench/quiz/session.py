@@ -225,10 +225,14 @@ class Session:
 
     def present(self, question: Question) -> Presented:
         count = self.store.review_count(self.learner, question.id) if self.store else 0
-        seed = seed_for(question.id, self.learner, count)
+        return self.present_seeded(question, seed_for(question.id, self.learner, count), count)
+
+    def present_seeded(self, question: Question, seed: int, review_count: int = 0) -> Presented:
+        """The instance drawn from ``seed`` (a mock exam seeds from its own seed, so the
+        same exam seed shows the same numbers and choice order)."""
         drawn = draw(question, seed) if question.type == "generated" else None
         order = shuffled_order(question, seed) if question.choices else []
-        return Presented(question, self.lang, count, seed, drawn, order)
+        return Presented(question, self.lang, review_count, seed, drawn, order)
 
     def grade(self, shown: Presented, answer: str) -> Grade:
         q = shown.question

@@ -10,8 +10,7 @@ from sqlalchemy import inspect
 from dlbench.quiz.progress import Attempt
 from dlbench.storage.quiz_store import QuizStore
 from dlbench.quiz.scheduling import Rating, State, card_id, rating_for
-from dlbench.storage.models import Base
-from dlbench.storage import quiz_models  # noqa: F401  (registers the quiz tables on Base)
+from dlbench.storage.quiz_models import QuizBase
 
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -79,8 +78,10 @@ def test_scheduler_settings_are_stored_once(progress):
 def test_quiz_orm_rows_match_the_migrated_tables(progress):
     store = QuizStore(progress)
     inspector = inspect(store.engine)
-    tables = [t for t in Base.metadata.sorted_tables if t.name.startswith("quiz_")]
-    assert {t.name for t in tables} == {"quiz_settings", "quiz_cards", "quiz_reviews", "quiz_attempts"}
+    tables = QuizBase.metadata.sorted_tables
+    assert {t.name for t in tables} == {"quiz_settings", "quiz_cards", "quiz_reviews", "quiz_attempts",
+                                        "quiz_exams", "quiz_exam_answers"}
+    assert set(inspector.get_table_names()) == {t.name for t in tables} | {"schema_migrations"}
     for table in tables:
         cols = {c["name"]: c for c in inspector.get_columns(table.name)}
         assert set(cols) == set(table.columns.keys()), table.name
