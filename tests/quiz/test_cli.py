@@ -45,6 +45,10 @@ def test_a_whole_session_in_english(invoke, mini_bank, progress):
     assert cards["t-momentum-tf-005"].card.due < cards["t-epoch-numeric-002"].card.due
     stats = invoke("quiz", "stats", "--bank", mini_bank, "--progress-db", progress,
                    "--learner", "ann", "--json").json()
+    text = invoke("quiz", "stats", "--bank", mini_bank, "--progress-db", progress,
+                  "--learner", "ann", "--lang", "en").output
+    assert "recall: FSRS estimate of the chance you would answer them right today" in text
+    assert "seen: answered at least once" in text and "questions: in the bank" in text
     held = [m["id"] for m in stats["misconceptions"]]
     assert held == ["momentum-global-minimum"]  # the chain-rule slip was cleared by the retry
     day2 = {s["id"]: s for s in stats["sections"]}["day2.s2"]
@@ -62,6 +66,10 @@ def test_a_session_in_japanese_from_the_locale(invoke, mini_bank, progress, monk
     assert "セクション別:" in out and "day1.s5  2/2  誤差逆伝播法" in out
     text = invoke("quiz", "stats", "--bank", mini_bank, "--progress-db", progress, "--learner", "ann")
     assert "誤差逆伝播法" in text.output and "復習時期" in text.output
+    # every column is explained under the tables
+    for column in ("questions:", "seen:", "right:", "recall:"):
+        assert column in text.output
+    assert "FSRS による推定値" in text.output and "未回答の問題は 0%" in text.output
 
 
 def test_quit_and_review_with_nothing_due(invoke, mini_bank, progress):
