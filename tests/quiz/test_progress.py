@@ -87,3 +87,24 @@ def test_quiz_orm_rows_match_the_migrated_tables(progress):
         assert set(cols) == set(table.columns.keys()), table.name
         for col in table.columns:
             assert cols[col.name]["nullable"] == col.nullable or col.primary_key, (table.name, col.name)
+
+
+def test_an_older_progress_database_gets_the_exam_tables(progress):
+    """A quiz.db written before mock exams existed is upgraded on open, its cards kept."""
+    from sqlalchemy import text
+
+    from dlbench.quiz import load_bank
+
+    from .conftest import SHIPPED
+
+    store = QuizStore(progress)
+    q = load_bank([("course", SHIPPED)]).get("l2-penalty-001")
+    _review(store, q, Rating.Good, T0)
+    with store.engine.begin() as conn:  # back to the schema before 0005_quiz_exams
+        conn.execute(text("DROP TABLE quiz_exam_answers"))
+        conn.execute(text("DROP TABLE quiz_exams"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE name = '0005_quiz_exams'"))
+    store.close()
+    reopened = QuizStore(progress)
+    assert "0005_quiz_exams" in reopened.db.applied_migrations()
+    assert reopened.exams("ann") == [] and "l2-penalty-001" in reopened.cards("ann")
