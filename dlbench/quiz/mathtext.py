@@ -7,8 +7,9 @@ turns the small subset of LaTeX the bank uses into plain Unicode: β∑ⱼ KL(ρ
 otherwise), ``\\frac{a}{b}`` as a/b, ``\\hat``/``\\bar`` as combining marks, matrices as
 ``[[1, 2], [3, 4]]`` inline and as aligned rows in display math (``$$…$$``).
 
-No library does this well enough without a TeX engine (pylatexenc's text output drops
-sub/superscripts and fractions' grouping), so this is a ~250-line recursive renderer.
+No dependency is added: the bank uses a small LaTeX subset, and a renderer of a few
+hundred lines, tested on every formula of the bank, is simpler to keep right for a
+terminal than adapting a general LaTeX-to-text converter.
 ``strict=True`` raises on a command it does not know; the bank test renders every text
 of the shipped bank strictly, so a new command shows up there, not in a learner's terminal.
 Text outside ``$…$`` is never changed.
