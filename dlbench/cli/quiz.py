@@ -18,7 +18,7 @@ from ..errors import UsageError
 from .context import AppContext
 from .output import echo_json, format_table
 from .quiz_io import (ask_question, bank_warnings, describe_due, exercise_report, lint_lines,
-                      show_question)
+                      recap, score_line, show_question)
 
 LANG = click.Choice(["ja", "en"])
 TYPES = click.Choice(["single_choice", "multiple_choice", "true_false", "numeric",
@@ -124,8 +124,9 @@ def quiz(ctx, topics, sections, types, count, review, in_order, **options):
     q = _qctx(ctx, **options)
     if ctx.invoked_subcommand is not None:
         return
-    from ..quiz.session import INTERACTIVE_TYPES, select
+    from ..quiz.session import INTERACTIVE_TYPES, Tally, check_filters, select
 
+    check_filters(q.bank, topics=topics, sections=sections)
     questions = select(q.bank, q.store, q.who, topics=topics, sections=sections,
                        types=types or INTERACTIVE_TYPES, n=count, review=review,
                        in_order=in_order)
@@ -136,13 +137,14 @@ def quiz(ctx, topics, sections, types, count, review, in_order, **options):
         else:
             click.echo("該当する問題がありません。" if ja else "No question matches these filters.")
         return
-    session, right = q.session(), 0
+    session, tally = q.session(), Tally(len(questions))
     for i, question in enumerate(questions, 1):
         outcome = ask_question(session, question, i, len(questions), q.app)
         if outcome is None:
             break
-        right += outcome
-    click.echo(f"\n{right}/{len(questions)} 問正解。" if ja else f"\n{right}/{len(questions)} right.")
+        tally.outcomes.append(outcome)
+    click.echo("\n" + score_line(tally, q.language))
+    recap(tally, q.bank, q.store, q.who, q.language)
 
 
 @quiz.command("answer", context_settings={"ignore_unknown_options": True})
@@ -200,6 +202,7 @@ def show_cmd(ctx, question_id, as_json, **options):
     shown = q.session().present(q.bank.get(question_id))
     if as_json:
         echo_json({"question": question_id, "type": shown.question.type, "prompt": shown.prompt,
+                   "prompt_tex": shown.source(shown.question.prompt).strip(),
                    "choices": [{"id": cid, "text": text} for cid, (_, text)
                                in zip(shown.order, shown.choices())],
                    "answer_form": shown.answer_form(), "seed": shown.generated_seed,
@@ -235,12 +238,36 @@ def stats_cmd(ctx, as_json, **options):
     click.echo(format_table([row(t) for t in data["topics"] if t["seen"]], head, shrink=1)
                if any(t["seen"] for t in data["topics"]) else
                ("まだ回答がありません。" if lang == "ja" else "No answers yet."))
+    click.echo("\n" + STATS_LEGEND[lang])
     click.echo(f"\n{data['due']} " + ("枚のカードが復習時期です。" if lang == "ja" else "card(s) due for review."))
     if data["misconceptions"]:
         click.echo("\n" + ("まだ残っている誤解:" if lang == "ja" else "Misconceptions still held:"))
         for m in data["misconceptions"]:
             text = (m["text"] or {}).get(lang) or m["id"]
             click.echo(f"  - {m['id']}: {text}  ({m['question']})")
+    exams = data.get("exams") or []
+    if exams:
+        click.echo("\n" + ("模擬試験の履歴:" if lang == "ja" else "Mock exams:"))
+        verdict = {True: "合格" if lang == "ja" else "pass", False: "不合格" if lang == "ja" else "fail"}
+        rows = [(f"#{e['id']}", e["finished_at"][:16].replace("T", " "),
+                 f"{e['correct']}/{e['n']}", f"{100 * e['score']:.0f}%", verdict[e["passed"]],
+                 " ".join(f"{sid.split('.')[0][-1]}.{sid.split('.')[1][1:]}:{r['right']}/{r['total']}"
+                          for sid, r in e["sections"].items() if "." in sid),
+                 e["seed"]) for e in exams]
+        click.echo(format_table(rows, ("exam", "finished (UTC)", "right", "score", "result",
+                                       "by section (day.section:right/total)", "seed"), shrink=5))
+
+
+#: What each column of `quiz stats` means (printed under the tables).
+STATS_LEGEND = {
+    "en": "questions: in the bank for that section/topic · seen: answered at least once · "
+          "right: questions whose last graded answer was right · recall: FSRS estimate of "
+          "the chance you would answer them right today, averaged over all the questions "
+          "(never-answered ones count 0 %).",
+    "ja": "questions: その節・トピックの問題数 · seen: 1 回以上回答した問題数 · right: 最後の採点が"
+          "正解だった問題数 · recall: 今日解いたら正解できる確率の FSRS による推定値を全問題で"
+          "平均したもの(未回答の問題は 0% として数える)。",
+}
 
 
 @quiz.command("list")
@@ -251,9 +278,10 @@ def stats_cmd(ctx, as_json, **options):
 @click.pass_context
 def list_cmd(ctx, topics, sections, as_json, **options):
     """List the questions of the bank(s)."""
-    from ..quiz.session import matches
+    from ..quiz.session import check_filters, matches
 
     q = _qctx(ctx, **options)
+    check_filters(q.bank, topics=topics, sections=sections)
     rows = [(x.id, x.type, q.bank.section_of(x) or "", ", ".join(x.topics), x.bank)
             for x in sorted(q.bank.questions.values(), key=lambda x: x.id)
             if matches(q.bank, x, topics=topics, sections=sections)]
@@ -344,3 +372,8 @@ def lint_cmd(ctx, paths, no_exercises, strict, min_per_topic, seeds, as_json):
                    f"exercises run: {d['errors']} errors, {d['warnings']} warnings "
                    f"({time.perf_counter() - start:.1f} s)")
     ctx.exit(0 if report.ok(strict) else 1)
+
+
+from .quiz_exam import exam_cmd  # noqa: E402  (needs `common` and `_qctx` above)
+
+quiz.add_command(exam_cmd)

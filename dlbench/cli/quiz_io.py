@@ -8,7 +8,9 @@ import time
 
 import click
 
+from ..quiz.mathtext import render_math
 from ..quiz.progress import Attempt
+from ..quiz.session import Outcome
 from ..quiz.textnorm import nfkc
 
 HINT_WORDS = {"?", "h", "hint", "ヒント"}
@@ -63,49 +65,30 @@ def show_question(shown, index: int | None = None, total: int | None = None) -> 
         click.echo(f"  {number}) {text}")
 
 
-def _topic_words(topics) -> set[str]:
-    """Plugin names a question's topics point at: ``act.sigmoid`` -> ``sigmoid``,
-    ``train.batchnorm`` -> ``batch-norm``, ``opt.adam`` -> ``adam``."""
-    words = set()
-    for topic in topics:
-        tail = topic.split(".", 1)[-1]
-        words |= {tail, tail.replace("batchnorm", "batch-norm")}
-    return words
-
-
-def pick_run(runs: list, topics):
-    """The run that best illustrates the topics: finished runs whose plugin choices name
-    a topic come first, then the newest (``runs`` are newest first)."""
-    words = _topic_words(topics)
-
-    def score(run):
-        names = {str(v).split("(", 1)[0] for v in (run.choices or {}).values()}
-        return (run.status == "finished", len(names & words))
-
-    return max(runs, key=score) if runs else None  # max keeps the first (newest) of ties
-
-
-def _stored_run(app, task: str, topics=()):
-    """The stored run of ``task`` that best matches ``topics`` in the results database, or
-    None (never creates a database just to look)."""
+def _stored_runs(app, task: str) -> list:
+    """Stored runs of ``task`` in the results database, newest first (never creates a
+    database just to look; an unreadable one must not spoil the quiz)."""
     from ..storage import RunStore
 
     try:
         with RunStore(app.db_url) as store:  # opening to read never creates a database
-            runs = store.list_runs(task=task, limit=200)
-    except Exception:  # an unreadable results database must not spoil the quiz
-        return None
-    return pick_run(runs, topics)
+            return store.list_runs(task=task, limit=200)
+    except Exception:
+        return []
 
 
 def offer_runs(question, app, lang) -> None:
-    """Offer the stored run that illustrates the question's concept."""
-    for task in question.benchmarks:
-        run = _stored_run(app, task, question.topics)
+    """Offer the stored run that illustrates the question's concept, only where the
+    question's topic maps to the task (:data:`dlbench.quiz.demos.DEMOS`)."""
+    from ..quiz.demos import demos_for, pick_run
+
+    for demo in demos_for(question):
+        run = pick_run(_stored_runs(app, demo.task), demo)
         if run is None:
-            click.echo(_t(lang, f"この概念を実験で確かめる: dlbench run {task}",
-                          f"See it in an experiment: dlbench run {task}"))
+            click.echo(_t(lang, f"この概念を実験で確かめる: {demo.command()}",
+                          f"See it in an experiment: {demo.command()}"))
             continue
+        task = demo.task
         ask = _t(lang, f"この概念を示す保存済みの実行 #{run.id} ({task}) を表示しますか?",
                  f"Show stored run #{run.id} ({task}) that illustrates this?")
         # A lenient prompt rather than click.confirm: anything but yes means no, and a closed
@@ -125,10 +108,10 @@ def offer_runs(question, app, lang) -> None:
         return
 
 
-def ask_question(session, question, index: int, total: int, app) -> int | None:
+def ask_question(session, question, index: int, total: int, app) -> Outcome | None:
     """Ask one question until it is graded, skipped or the learner quits.
 
-    :return: 1 if right, 0 if not, None to end the session.
+    :return: how it ended, or None when the learner quits (the question is not counted).
     """
     lang = session.lang
     shown = session.present(question)
@@ -158,11 +141,11 @@ def ask_question(session, question, index: int, total: int, app) -> int | None:
             if word in QUIT_WORDS:
                 return None
             click.echo(_t(lang, "スキップしました。", "Skipped."))
-            return 0
+            return Outcome(question, "skipped", _revealed(attempts))
         grade = session.grade(shown, raw)
         if not grade.graded:
             attempts.append(Attempt(raw, "unparseable", detail={"hint": grade.hint}))
-            click.echo(grade.hint)
+            click.echo(render_math(grade.hint))
             continue
         attempts.append(Attempt(raw, grade.status, grade.misconceptions, grade.detail))
         final = grade
@@ -171,12 +154,13 @@ def ask_question(session, question, index: int, total: int, app) -> int | None:
             break
         click.echo(_t(lang, "✗ 不正解", "✗ Wrong"))
         for line in grade.feedback:
-            click.echo(f"  {line}")
+            click.echo(f"  {render_math(line)}")
         if grade.near_miss and not retried:
             retried = helped = True
             click.echo(_t(lang, "もう一度どうぞ。", "Try once more."))
             continue
-        click.echo(_t(lang, f"正解: {grade.expected}", f"Answer: {grade.expected}"))
+        expected = render_math(str(grade.expected))
+        click.echo(_t(lang, f"正解: {expected}", f"Answer: {expected}"))
         break
     seconds = time.perf_counter() - start
     rating, card = session.record(shown, attempts, final, helped=helped,
@@ -186,7 +170,11 @@ def ask_question(session, question, index: int, total: int, app) -> int | None:
         click.echo(_t(lang, f"[{rating.name}] 次の復習: {until(card.due, lang)}",
                       f"[{rating.name}] next review {until(card.due, lang)}"))
     offer_runs(question, app, lang)
-    return int(final.correct)
+    return Outcome(question, "right" if final.correct else "wrong", _revealed(attempts))
+
+
+def _revealed(attempts) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m for a in attempts for m in a.misconceptions))
 
 
 def ask_exercise(session, shown) -> int | None:
@@ -206,11 +194,11 @@ def ask_exercise(session, shown) -> int | None:
     word = nfkc(raw).strip().casefold()
     if word in SKIP_WORDS or word in QUIT_WORDS:
         session.record(shown, [Attempt(raw, "skipped")], None)
-        return None if word in QUIT_WORDS else 0
+        return None if word in QUIT_WORDS else Outcome(q, "skipped")
     if not os.path.isfile(raw.strip()):
         click.echo(_t(lang, f"ファイルがありません: {raw.strip()}", f"No such file: {raw.strip()}"))
         session.record(shown, [Attempt(raw, "skipped")], None)
-        return 0
+        return Outcome(q, "skipped")
     result = run_exercise(q, raw.strip())
     exercise_report(result, lang)
     attempt, rating = exercise_attempt(result)
@@ -221,7 +209,7 @@ def ask_exercise(session, shown) -> int | None:
         click.echo(_t(lang, f"[{rating.name}] 次の復習: {until(card.due, lang)}",
                       f"[{rating.name}] next review {until(card.due, lang)}"))
     click.echo(shown.explanation)
-    return int(result.passed)
+    return Outcome(q, "right" if result.passed else "wrong")
 
 
 def exercise_report(result, lang: str) -> None:
@@ -250,3 +238,54 @@ def lint_lines(report) -> list[str]:
         where = f"{path}: {p.field}" if p.field else path
         out.append(f"{where}: {p.level}: {p.message}")
     return out
+
+
+def score_line(tally, lang: str) -> str:
+    """``5/6 right.`` when every question was answered; otherwise counts that add up to
+    the session's size: ``2/2 answered right (1 skipped, 2 not answered).``"""
+    right, answered, skipped, rest = tally.right, tally.answered, tally.skipped, tally.not_answered
+    if not skipped and not rest:
+        return _t(lang, f"{right}/{answered} 問正解。", f"{right}/{answered} right.")
+    extra_ja = "、".join(x for x in (f"スキップ {skipped} 問" if skipped else "",
+                                     f"未回答 {rest} 問" if rest else "") if x)
+    extra_en = ", ".join(x for x in (f"{skipped} skipped" if skipped else "",
+                                     f"{rest} not answered" if rest else "") if x)
+    return _t(lang, f"回答した {answered} 問中 {right} 問正解({extra_ja})。",
+              f"{right}/{answered} answered right ({extra_en}).")
+
+
+def due_line(store, learner: str, bank, lang: str, now: dt.datetime | None = None) -> str:
+    """What is due next: cards due now, and when the next one after them comes."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    cards = [c.card.due for c in store.cards(learner).values() if c.question_id in bank.questions]
+    soon = now + dt.timedelta(seconds=60)  # `until` calls anything within a minute "now"
+    due = sum(d <= soon for d in cards)
+    later = [d for d in cards if d > soon]
+    nxt = until(min(later), lang, now) if later else None
+    if due:
+        return _t(lang, f"今復習できるカード: {due} 枚" + (f"。次は {nxt}。" if nxt else "。"),
+                  f"{due} card(s) due now" + (f"; the next one {nxt}." if nxt else "."))
+    if nxt:
+        return _t(lang, f"次の復習は {nxt}。", f"Next review {nxt}.")
+    return _t(lang, "復習待ちのカードはありません。", "No card is waiting for review.")
+
+
+def recap(tally, bank, store, learner: str, lang: str) -> None:
+    """The end of a session: score by section, misconceptions hit, what is due next."""
+    sections = tally.by_section(bank)
+    if sections:
+        click.echo(_t(lang, "セクション別:", "By section:"))
+        width = max(len(sid) for sid, _, _ in sections)
+        for sid, right, answered in sections:
+            info = bank.sections.get(sid)
+            title = getattr(info.title, lang) if info else ""
+            click.echo(f"  {sid.ljust(width)}  {right}/{answered}  {title}")
+    hit = tally.misconceptions()
+    if hit:
+        click.echo(_t(lang, "今回表れた誤解:", "Misconceptions you hit:"))
+        for mid in hit:
+            info = bank.misconceptions.get(mid)
+            text = render_math(getattr(info.text, lang)) if info else ""
+            click.echo(f"  - {mid}: {text}" if text else f"  - {mid}")
+    if store is not None:
+        click.echo(due_line(store, learner, bank, lang))

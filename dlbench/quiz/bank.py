@@ -147,7 +147,7 @@ def _load_registries(folder: Path, bank: Bank) -> None:
     data = read_toml(path, bank.problems) if path.is_file() else None
     if data is not None:
         r = _Reader(path)
-        r.unknown(data, {"schema", "sections", "topics"}, "")
+        r.unknown(data, {"schema", "sections", "topics", "exam"}, "")  # exam: quiz/exam.py
         for where, item in _tables(r, data, "sections"):
             r.unknown(item, {"id", "title"}, where)
             sid, title = r.field(item, "id", where, str, required=True), r.text(item, "title", where)

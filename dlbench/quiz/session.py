@@ -15,14 +15,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import UsageError
+from ..errors import UnknownNameError, UsageError
 from .bank import Bank
 from .draw import Drawn, draw, render_text, seed_for
 from .grading import Grade, grade, grade_number
+from .mathtext import render_math
 from .model import Question
 from .progress import Attempt
 
@@ -45,6 +46,71 @@ def matches(bank: Bank, q: Question, *, topics=(), sections=(), types=()) -> boo
         if not any(s == f or s.startswith(f + ".") for s in mine for f in sections):
             return False
     return True
+
+
+def check_filters(bank: Bank, *, topics=(), sections=()) -> None:
+    """Raise :class:`UnknownNameError` (exit 2, with the closest names) for a ``--topic`` or
+    ``--section`` that names nothing in the bank: an empty session would look like
+    "no question matches" when the filter is only misspelt."""
+    def areas(ids):
+        return set(ids) | {i.rsplit(".", 1)[0] for i in ids} | {i.split(".", 1)[0] for i in ids}
+
+    used_topics = {t for q in bank.questions.values() for t in q.topics}
+    known_topics = areas(set(bank.topics) | used_topics)
+    known_sections = areas(set(bank.sections) | {bank.topics[t].section for t in bank.topics})
+    for name in topics:
+        if name not in known_topics:
+            raise UnknownNameError("topic", name, known_topics)
+    for name in sections:
+        if name not in known_sections:
+            raise UnknownNameError("section", name, known_sections)
+
+
+@dataclass
+class Outcome:
+    """How one question of a session ended."""
+
+    question: Question
+    status: str  # right | wrong | skipped
+    misconceptions: tuple[str, ...] = ()
+
+
+@dataclass
+class Tally:
+    """A session's outcomes, so the counts add up when the learner quits early."""
+
+    planned: int
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def right(self) -> int:
+        return sum(o.status == "right" for o in self.outcomes)
+
+    @property
+    def answered(self) -> int:
+        return sum(o.status in ("right", "wrong") for o in self.outcomes)
+
+    @property
+    def skipped(self) -> int:
+        return sum(o.status == "skipped" for o in self.outcomes)
+
+    @property
+    def not_answered(self) -> int:
+        return self.planned - len(self.outcomes)
+
+    def by_section(self, bank: Bank) -> list[tuple[str, int, int]]:
+        """``(section, right, answered)`` for each section answered in, in course order."""
+        out: dict[str, list[int]] = {}
+        for o in self.outcomes:
+            if o.status in ("right", "wrong"):
+                counts = out.setdefault(bank.section_of(o.question) or "-", [0, 0])
+                counts[0] += o.status == "right"
+                counts[1] += 1
+        return [(sid, r, n) for sid, (r, n) in sorted(out.items())]
+
+    def misconceptions(self) -> list[str]:
+        """Misconception ids revealed in this session, first seen first."""
+        return list(dict.fromkeys(m for o in self.outcomes for m in o.misconceptions))
 
 
 def select(bank: Bank, store: QuizStore | None, learner: str, *, topics=(), sections=(),
@@ -95,6 +161,12 @@ class Presented:
         return self.drawn.seed if self.drawn else None
 
     def text(self, value) -> str:
+        """A text in the session's language as a terminal shows it: generated numbers
+        filled in, ``$…$`` math as Unicode (:mod:`~dlbench.quiz.mathtext`)."""
+        return render_math(self.source(value))
+
+    def source(self, value) -> str:
+        """The same text with its LaTeX kept (for JSON readers that typeset math)."""
         return render_text(value.get(self.lang), self.drawn)
 
     @property
@@ -153,10 +225,14 @@ class Session:
 
     def present(self, question: Question) -> Presented:
         count = self.store.review_count(self.learner, question.id) if self.store else 0
-        seed = seed_for(question.id, self.learner, count)
+        return self.present_seeded(question, seed_for(question.id, self.learner, count), count)
+
+    def present_seeded(self, question: Question, seed: int, review_count: int = 0) -> Presented:
+        """The instance drawn from ``seed`` (a mock exam seeds from its own seed, so the
+        same exam seed shows the same numbers and choice order)."""
         drawn = draw(question, seed) if question.type == "generated" else None
         order = shuffled_order(question, seed) if question.choices else []
-        return Presented(question, self.lang, count, seed, drawn, order)
+        return Presented(question, self.lang, review_count, seed, drawn, order)
 
     def grade(self, shown: Presented, answer: str) -> Grade:
         q = shown.question

@@ -3,6 +3,7 @@
 - *recall*: the mean FSRS probability of recall now over a group's questions, counting
   questions never answered as 0: "how much of this would I get right today".
 - *seen* / *right*: questions answered at least once / whose last graded answer was right.
+- *exams*: the learner's mock exams (``dlbench quiz exam``), oldest first.
 - a misconception is *held* when an answer revealed it and no later right answer to a
   question tagged with it has cleared it.
 """
@@ -72,4 +73,5 @@ def mastery(bank: Bank, store: QuizStore, learner: str, now: dt.datetime | None 
                          if info else None, **_group(list(qs.values()), cards, last, now)})
     due = sum(1 for c in cards.values() if c.card.due <= now and c.question_id in bank.questions)
     return {"learner": learner, "answered": len(cards), "due": due, "sections": sections,
-            "topics": topics, "misconceptions": held_misconceptions(bank, attempts)}
+            "topics": topics, "misconceptions": held_misconceptions(bank, attempts),
+            "exams": store.exams(learner)}

@@ -227,6 +227,43 @@ def _m0004(conn: Connection) -> None:
                           "VALUES (:h, :v, :r)"), {"h": config_hash, "v": code_version, "r": run_id})
 
 
+@migration(QUIZ, "0005_quiz_exams")
+def _m0005q(conn: Connection) -> None:
+    """Mock exams (``dlbench quiz exam``): one row per exam with its score per section, one
+    per question with the answer given. Exams do not review FSRS cards (quiz/exam.py)."""
+    md = MetaData()
+    Table("quiz_exams", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("learner", String(200), nullable=False, index=True),
+          Column("seed", BigInteger, nullable=False),
+          Column("lang", String(5)),
+          Column("started_at", DateTime(timezone=True), nullable=False),
+          Column("finished_at", DateTime(timezone=True), nullable=False),
+          Column("n", Integer, nullable=False),
+          Column("minutes", Float, nullable=False),
+          Column("correct", Integer, nullable=False),
+          Column("score", Float, nullable=False),
+          Column("pass_line", Float, nullable=False),
+          Column("passed", Boolean, nullable=False),
+          Column("timed_out", Boolean, nullable=False),
+          Column("sections", JSON, nullable=False))
+    Table("quiz_exam_answers", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("exam_id", Integer, ForeignKey("quiz_exams.id", ondelete="CASCADE"),
+                 nullable=False, index=True),
+          Column("position", Integer, nullable=False),
+          Column("question_id", String(200), nullable=False),
+          Column("section", String(20)),
+          Column("content_hash", String(64), nullable=False),
+          Column("seed", BigInteger, nullable=False),
+          Column("status", String(20), nullable=False),
+          Column("correct", Boolean, nullable=False),
+          Column("given_answer", Text),
+          Column("misconceptions", JSON, nullable=False),
+          Column("answered_at", DateTime(timezone=True)))
+    md.create_all(conn)
+
+
 def known_names() -> list[str]:
     """Every migration name of every kind of database."""
     return [name for schema in SCHEMAS for name, _ in schema.migrations]

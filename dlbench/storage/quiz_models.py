@@ -11,6 +11,8 @@ holds only quiz rows, and ``--db`` may point the quiz at a results database.
   own: question content hash, generator seed, the answer given and whether it was right.
 - ``quiz_attempts``: every answer typed, including unparseable ones and retries, with the
   misconceptions it revealed and, for exercises, the per-check report.
+- ``quiz_exams`` / ``quiz_exam_answers`` (migration ``0005_quiz_exams``): mock exams, their
+  score per section, and each question's answer (exams do not review cards).
 """
 
 from __future__ import annotations
@@ -91,3 +93,44 @@ class QuizAttempt(QuizBase):
     misconceptions: Mapped[list] = mapped_column(JSON)
     detail: Mapped[dict | None] = mapped_column(JSON)
     review_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_reviews.id", ondelete="SET NULL"))
+
+
+class QuizExam(QuizBase):
+    """One mock exam: who, which seed, when, and the score (``sections``: id -> right/total)."""
+
+    __tablename__ = "quiz_exams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner: Mapped[str] = mapped_column(String(200), index=True)
+    seed: Mapped[int] = mapped_column(BigInteger)
+    lang: Mapped[str | None] = mapped_column(String(5))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    n: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[float] = mapped_column(Float)
+    correct: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    pass_line: Mapped[float] = mapped_column(Float)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    timed_out: Mapped[bool] = mapped_column(Boolean)
+    sections: Mapped[dict] = mapped_column(JSON)
+
+
+class QuizExamAnswer(QuizBase):
+    """One question of a mock exam (``status``: correct, wrong or unanswered)."""
+
+    __tablename__ = "quiz_exam_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("quiz_exams.id", ondelete="CASCADE"),
+                                         index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[str] = mapped_column(String(200))
+    section: Mapped[str | None] = mapped_column(String(20))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20))
+    correct: Mapped[bool] = mapped_column(Boolean)
+    given_answer: Mapped[str | None] = mapped_column(Text)
+    misconceptions: Mapped[list] = mapped_column(JSON)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -17,7 +17,7 @@ from ..quiz.progress import Attempt, CardInfo
 from ..quiz.scheduling import Card, Rating, ReviewLog, State, make_scheduler, new_card, utcnow
 from .database import Database
 from .migrations import QUIZ
-from .quiz_models import QuizAttempt, QuizCard, QuizReview, QuizSetting
+from .quiz_models import QuizAttempt, QuizCard, QuizExam, QuizExamAnswer, QuizReview, QuizSetting
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -39,6 +39,10 @@ class QuizStore:
                 if key not in stored:  # persisted once, so later re-scheduling knows the parameters
                     conn.execute(insert(QuizSetting).values(
                         key=key, value=make_scheduler(implementation=implementation).to_dict()))
+
+    @property
+    def engine(self):
+        return self.db.engine
 
     def close(self) -> None:
         self.db.close()
@@ -165,3 +169,45 @@ class QuizStore:
                     stability=m["stability"], difficulty=m["difficulty"], due=_utc(m["due"]),
                     last_review=_utc(m["last_review"]))
         return CardInfo(m["question_id"], card, m["reviews"], m["lapses"], m["content_hash"])
+
+    # -- mock exams --------------------------------------------------------------------------
+    def record_exam(self, result) -> int:
+        """Store a finished :class:`~dlbench.quiz.exam.ExamResult` and its answers in one
+        transaction (no card is reviewed). :return: the exam id."""
+        with self.db.write() as conn:
+            exam_id = conn.execute(insert(QuizExam).values(
+                learner=result.learner, seed=result.seed, lang=result.lang,
+                started_at=result.started_at, finished_at=result.finished_at, n=result.n,
+                minutes=result.minutes, correct=result.right, score=result.score,
+                pass_line=result.pass_line, passed=result.passed, timed_out=result.timed_out,
+                sections=result.by_section())).inserted_primary_key[0]
+            if result.answers:
+                conn.execute(insert(QuizExamAnswer), [
+                    {"exam_id": exam_id, "position": a.position, "question_id": a.question.id,
+                     "section": a.section, "content_hash": a.question.content_hash,
+                     "seed": a.seed, "status": a.status, "correct": a.status == "correct",
+                     "given_answer": a.given, "misconceptions": list(a.misconceptions),
+                     "answered_at": a.answered_at} for a in result.answers])
+        return exam_id
+
+    def exams(self, learner: str) -> list[dict]:
+        """The learner's mock exams, oldest first."""
+        with self.db.read() as session:
+            rows = session.scalars(select(QuizExam).where(QuizExam.learner == learner)
+                                   .order_by(QuizExam.id)).all()
+            return [{"id": r.id, "seed": r.seed, "lang": r.lang,
+                     "started_at": _utc(r.started_at).isoformat(),
+                     "finished_at": _utc(r.finished_at).isoformat(), "n": r.n,
+                     "minutes": r.minutes, "correct": r.correct, "score": r.score,
+                     "pass_line": r.pass_line, "passed": r.passed, "timed_out": r.timed_out,
+                     "sections": r.sections} for r in rows]
+
+    def exam_answers(self, exam_id: int) -> list[dict]:
+        """The answers of one exam, in exam order."""
+        with self.db.read() as session:
+            rows = session.scalars(select(QuizExamAnswer).where(QuizExamAnswer.exam_id == exam_id)
+                                   .order_by(QuizExamAnswer.position)).all()
+            return [{"position": r.position, "question_id": r.question_id, "section": r.section,
+                     "seed": r.seed, "status": r.status, "correct": r.correct,
+                     "given": r.given_answer, "misconceptions": list(r.misconceptions)}
+                    for r in rows]

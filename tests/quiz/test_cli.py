@@ -33,12 +33,22 @@ def test_a_whole_session_in_english(invoke, mini_bank, progress):
     assert "Answer: false" in out and "No optimizer guarantees" in out
     assert "See it in an experiment: dlbench run trajectories" in out
     assert "[Hard]" in out and "[Again] next review now" in out
-    assert out.rstrip().endswith("5/6 right.")
+    assert "\n5/6 right.\n" in out
+    recap = out[out.index("\n5/6 right.\n"):]
+    assert "day1.s5  2/2  Backpropagation" in recap and "day2.s2  0/1" in recap
+    # misconceptions hit in this session, with their text from misconceptions.toml
+    assert "- momentum-global-minimum: Momentum (or RMSProp) reaches the global optimum" in recap
+    assert "- chain-rule-kanji-ritsu" in recap
+    assert "card(s) due now" in recap or "Next review" in recap
     cards = QuizStore(progress).cards("ann")
     assert len(cards) == 6
     assert cards["t-momentum-tf-005"].card.due < cards["t-epoch-numeric-002"].card.due
     stats = invoke("quiz", "stats", "--bank", mini_bank, "--progress-db", progress,
                    "--learner", "ann", "--json").json()
+    text = invoke("quiz", "stats", "--bank", mini_bank, "--progress-db", progress,
+                  "--learner", "ann", "--lang", "en").output
+    assert "recall: FSRS estimate of the chance you would answer them right today" in text
+    assert "seen: answered at least once" in text and "questions: in the bank" in text
     held = [m["id"] for m in stats["misconceptions"]]
     assert held == ["momentum-global-minimum"]  # the chain-rule slip was cleared by the retry
     day2 = {s["id"]: s for s in stats["sections"]}["day2.s2"]
@@ -52,14 +62,19 @@ def test_a_session_in_japanese_from_the_locale(invoke, mini_bank, progress, monk
     out = result.output
     assert result.exit_code == 0, out
     assert "勾配を連鎖律で出力側から効率よく求める方法の名前は?" in out
-    assert out.count("✓ 正解") == 2 and out.rstrip().endswith("2/2 問正解。")
+    assert out.count("✓ 正解") == 2 and "\n2/2 問正解。\n" in out
+    assert "セクション別:" in out and "day1.s5  2/2  誤差逆伝播法" in out
     text = invoke("quiz", "stats", "--bank", mini_bank, "--progress-db", progress, "--learner", "ann")
     assert "誤差逆伝播法" in text.output and "復習時期" in text.output
+    # every column is explained under the tables
+    for column in ("questions:", "seen:", "right:", "recall:"):
+        assert column in text.output
+    assert "FSRS による推定値" in text.output and "未回答の問題は 0%" in text.output
 
 
 def test_quit_and_review_with_nothing_due(invoke, mini_bank, progress):
     result = _quiz(invoke, mini_bank, progress, "--in-order", input="q\n")
-    assert result.exit_code == 0 and result.output.rstrip().endswith("0/6 right.")
+    assert result.exit_code == 0 and "\n0/0 answered right (6 not answered).\n" in result.output
     review = _quiz(invoke, mini_bank, progress, "--review")
     assert "No cards yet" in review.output
 
@@ -170,40 +185,56 @@ def test_an_exercise_inside_a_session(invoke, progress):
     result = invoke("quiz", "--type", "implementation", "--topic", "reg.l2", "--progress-db",
                     progress, "--lang", "en", input=f"{reference}\n")
     assert result.exit_code == 0, result.output
-    assert "checks, passed" in result.output and result.output.rstrip().endswith("1/1 right.")
+    assert "checks, passed" in result.output and "\n1/1 right.\n" in result.output
     assert "[Good]" in result.output
 
 
-def test_the_stored_run_shown_matches_the_question_topic():
-    from dlbench.cli.quiz_io import pick_run
-    from dlbench.storage import RunRecord
-
-    def run(id, status, choices):
-        return RunRecord(id=id, task="vanishing-gradients", preset="quick", status=status,
-                         seed=0, config_hash="h", code_version="v", choices=choices, config={})
-
-    runs = [  # newest first, as RunStore.list_runs returns them
-        run(3, "finished", {"activation": "relu", "initializer": "he"}),
-        run(2, "finished", {"activation": "sigmoid", "initializer": "xavier"}),
-        run(1, "failed", {"activation": "sigmoid", "initializer": "normal(std=1)"}),
-    ]
-    assert pick_run(runs, ["act.sigmoid", "vg.vanishing"]).id == 2
-    assert pick_run(runs, ["init.he"]).id == 3
-    assert pick_run(runs, ["gd.learning-rate"]).id == 3  # no match: the newest finished
-    assert pick_run([], ["act.sigmoid"]) is None
-
-
 def test_closed_input_at_the_stored_run_offer_ends_the_session_cleanly(invoke, tmp_path):
-    from dlbench.storage import ResultStore
+    from dlbench.storage import RunStore
 
     runs = f"sqlite:///{tmp_path / 'runs.db'}"
-    store = ResultStore(runs)
-    rid = store.create_run(task="vanishing-gradients", config={}, config_hash="h",
-                           choices={"activation": "sigmoid"}, seed=0)
-    store.finish_run(rid, "finished", summary={"grad_ratio": 1e-8})
-    store.close()
+    with RunStore(runs, create=True) as store:
+        rid = store.add_run(task="vanishing-gradients", config={}, config_hash="h",
+                            status="finished", choices={"activation": "sigmoid"}, seed=0,
+                            summary={"grad_ratio": 1e-8})
     result = invoke("--db", runs, "quiz", "--topic", "act.sigmoid", "-n", "1", "--in-order",
                     "--lang", "en", "--progress-db", f"sqlite:///{tmp_path / 'p.db'}",
                     input="1\n")
     assert result.exit_code == 0, result.output
     assert f"Show stored run #{rid}" in result.output and "Aborted" not in result.output
+
+
+def test_quitting_after_two_of_five_gives_counts_that_add_up(invoke, mini_bank, progress):
+    result = _quiz(invoke, mini_bank, progress, "--in-order", "-n", "5", "--lang", "en",
+                   input="backprop\nchain rule\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "\n2/2 answered right (3 not answered).\n" in result.output
+    fresh = progress.replace("progress.db", "fresh.db")
+    skipped = _quiz(invoke, mini_bank, fresh, "--in-order", "-n", "5", "--lang", "ja",
+                    input="s\n連鎖律\nq\n")
+    assert "回答した 1 問中 1 問正解(スキップ 1 問、未回答 3 問)。" in skipped.output
+
+
+@pytest.mark.parametrize("option, wrong, suggestion", [
+    ("--section", "day3", "did you mean 'day2' or 'day1'"),
+    ("--topic", "opt.adma", "did you mean 'opt.adam'"),
+])
+def test_unknown_section_or_topic_is_a_usage_error_with_a_suggestion(invoke, progress, option,
+                                                                     wrong, suggestion):
+    result = invoke("quiz", option, wrong, "--progress-db", progress)
+    assert result.exit_code == 2
+    assert f"Error: unknown {option[2:]} {wrong!r}; {suggestion}" in result.output
+    listed = invoke("quiz", "list", option, wrong)
+    assert listed.exit_code == 2 and suggestion in listed.output
+    assert invoke("quiz", option, option == "--topic" and "opt" or "day2", "-n", "1",
+                  "--progress-db", progress, input="q\n").exit_code == 0  # areas still work
+
+
+def test_the_terminal_shows_math_as_unicode(invoke, progress):
+    result = invoke("quiz", "answer", "reg-sparse-tf-001", "false", "--lang", "en", "--no-record")
+    assert result.exit_code == 0, result.output
+    assert "β∑ⱼ KL(ρ‖ρ̂ⱼ)" in result.output and "$" not in result.output
+    shown = invoke("quiz", "show", "init-he-num-002", "--lang", "en", "--progress-db", progress)
+    assert "√" in shown.output and "\\sqrt" not in shown.output and "$" not in shown.output
+    as_json = invoke("quiz", "show", "init-he-num-002", "--json", "--progress-db", progress)
+    assert "\\sqrt" in as_json.json()["prompt_tex"] and "\\sqrt" not in as_json.json()["prompt"]

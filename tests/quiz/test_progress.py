@@ -10,8 +10,7 @@ from sqlalchemy import inspect
 from dlbench.quiz.progress import Attempt
 from dlbench.storage.quiz_store import QuizStore
 from dlbench.quiz.scheduling import Rating, State, card_id, rating_for
-from dlbench.storage.models import Base
-from dlbench.storage import quiz_models  # noqa: F401  (registers the quiz tables on Base)
+from dlbench.storage.quiz_models import QuizBase
 
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -79,10 +78,33 @@ def test_scheduler_settings_are_stored_once(progress):
 def test_quiz_orm_rows_match_the_migrated_tables(progress):
     store = QuizStore(progress)
     inspector = inspect(store.engine)
-    tables = [t for t in Base.metadata.sorted_tables if t.name.startswith("quiz_")]
-    assert {t.name for t in tables} == {"quiz_settings", "quiz_cards", "quiz_reviews", "quiz_attempts"}
+    tables = QuizBase.metadata.sorted_tables
+    assert {t.name for t in tables} == {"quiz_settings", "quiz_cards", "quiz_reviews", "quiz_attempts",
+                                        "quiz_exams", "quiz_exam_answers"}
+    assert set(inspector.get_table_names()) == {t.name for t in tables} | {"schema_migrations"}
     for table in tables:
         cols = {c["name"]: c for c in inspector.get_columns(table.name)}
         assert set(cols) == set(table.columns.keys()), table.name
         for col in table.columns:
             assert cols[col.name]["nullable"] == col.nullable or col.primary_key, (table.name, col.name)
+
+
+def test_an_older_progress_database_gets_the_exam_tables(progress):
+    """A quiz.db written before mock exams existed is upgraded on open, its cards kept."""
+    from sqlalchemy import text
+
+    from dlbench.quiz import load_bank
+
+    from .conftest import SHIPPED
+
+    store = QuizStore(progress)
+    q = load_bank([("course", SHIPPED)]).get("l2-penalty-001")
+    _review(store, q, Rating.Good, T0)
+    with store.engine.begin() as conn:  # back to the schema before 0005_quiz_exams
+        conn.execute(text("DROP TABLE quiz_exam_answers"))
+        conn.execute(text("DROP TABLE quiz_exams"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE name = '0005_quiz_exams'"))
+    store.close()
+    reopened = QuizStore(progress)
+    assert "0005_quiz_exams" in reopened.db.applied_migrations()
+    assert reopened.exams("ann") == [] and "l2-penalty-001" in reopened.cards("ann")
