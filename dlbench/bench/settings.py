@@ -77,7 +77,7 @@ class Setting:
             ok = item > self.low if self.low_open else item >= self.low
         if ok and self.high is not None:
             ok = item < self.high if self.high_open else item <= self.high
-        if not ok or (isinstance(item, float) and math.isnan(item)):
+        if not ok or (isinstance(item, float) and not math.isfinite(item)):  # nan, ±inf
             raise UsageError(f"setting {key} must be {self.describe()}, got {whole!r}")
 
 
