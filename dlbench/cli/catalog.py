@@ -42,6 +42,9 @@ def info_cmd(app, kind, name, as_json):
     settings = setting_rows(obj) if kind == "task" and hasattr(obj, "settings") else None
     if settings is not None:
         info["settings"] = settings
+        info["presets"] = {name: {"config": dict(pre.config), "choices": dict(pre.choices),
+                                  "seeds": pre.seeds}
+                           for name, pre in getattr(obj, "presets", {}).items()}
     if as_json:
         echo_json(info)
         return
@@ -60,6 +63,7 @@ def info_cmd(app, kind, name, as_json):
         click.echo(f"  {key}: {value}")
     if settings is not None:
         _echo_settings(settings)
+        _echo_presets(info["presets"])
 
 
 def _echo_settings(rows: list[dict]) -> None:
@@ -72,3 +76,14 @@ def _echo_settings(rows: list[dict]) -> None:
                    f"[range: {row['range']}]")
         if row["meaning"]:
             click.echo(f"        {row['meaning']}")
+
+
+
+def _echo_presets(presets: dict) -> None:
+    """What each preset changes: settings, the grid's selection, seeds."""
+    click.echo("  presets (what each changes from the defaults above):")
+    for name, pre in presets.items():
+        parts = [", ".join(f"{k}={show_value(v)}" for k, v in pre["config"].items())]
+        parts += [f"grid {k}={','.join(map(str, v))}" for k, v in pre["choices"].items()]
+        parts.append(f"{pre['seeds']} seed{'s' if pre['seeds'] != 1 else ''}")
+        click.echo(f"    {name}: " + "; ".join(p for p in parts if p))

@@ -77,8 +77,13 @@ def test_info_task_convergence_shows_every_key_with_type_default_and_range(invok
                      "    optimizer: str = sgd  [range: a registered optimizer]",
                      "        training iterations at each learning rate"]:
         assert expected in lines, expected
-    keyed = [line.strip().split(":", 1)[0] for line in lines if line.startswith("    ")
-             and not line.startswith("     ")]
+    assert ("    test: hidden=[16, 16], iterations=40, lr_grid=[0.01, 0.1], target_loss=1.5; "
+            "grid optimizer=sgd,adam; 1 seed") in lines
+    assert "    quick: grid optimizer=sgd,momentum,adagrad,adam; 3 seeds" in lines
+    settings = lines[lines.index("  settings (--set KEY=VALUE; checked before any run starts; "
+                                 "a preset may change a default):") + 1:]
+    settings = settings[:next(i for i, line in enumerate(settings) if line.startswith("  pre"))]
+    keyed = [line.strip().split(":", 1)[0] for line in settings if not line.startswith("     ")]
     fields = [f.name for f in dataclasses.fields(TASKS[4].Config)]
     assert TASKS[4].name == "convergence" and keyed == fields
 
@@ -94,6 +99,8 @@ def test_info_task_lists_every_setting_in_text_and_json(invoke, task):
         assert row["default"] == json.loads(json.dumps(default))
         assert row["meaning"] == declared.help and row["low"] == declared.low
         assert row["min_len"] == declared.min_len and row["high"] == declared.high
+    for name, pre in task.presets.items():
+        assert data["presets"][name]["config"] == json.loads(json.dumps(pre.config))
         line = f"    {key}: {row['type']} = {show_value(default)}  [range: {row['range']}]"
         assert line in text.stdout.splitlines(), line
 
