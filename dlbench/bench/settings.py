@@ -50,8 +50,8 @@ class Setting:
         elif self.high is not None:
             parts.append(f"{'<' if self.high_open else '≤'} {self.high:g}")
         if self.min_len is not None or self.max_len is not None:
-            size = (f"{self.min_len}–{self.max_len}" if self.max_len is not None
-                    else f"{self.min_len}+")
+            size = (f"{self.min_len}+" if self.max_len is None else f"{self.max_len}"
+                    if self.min_len == self.max_len else f"{self.min_len or 0}–{self.max_len}")
             return f"{size} items" + (f", each {parts[0]}" if parts else "")
         return parts[0] if parts else "any"
 
@@ -77,7 +77,7 @@ class Setting:
             ok = item > self.low if self.low_open else item >= self.low
         if ok and self.high is not None:
             ok = item < self.high if self.high_open else item <= self.high
-        if not ok or (isinstance(item, float) and math.isnan(item)):
+        if not ok or (isinstance(item, float) and not math.isfinite(item)):  # nan, ±inf
             raise UsageError(f"setting {key} must be {self.describe()}, got {whole!r}")
 
 

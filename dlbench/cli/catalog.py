@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..bench.settings_doc import setting_rows, show_value
 from .context import pass_app
 from .output import echo_json, format_table
 
@@ -37,6 +38,13 @@ def list_cmd(app, kind, as_json, lang):
 def info_cmd(app, kind, name, as_json):
     """Show everything known about one item: formula, defaults, convention, reference."""
     info = app.registry.info(kind, name)
+    obj = app.registry.get(kind, name)
+    settings = setting_rows(obj) if kind == "task" and hasattr(obj, "settings") else None
+    if settings is not None:
+        info["settings"] = settings
+        info["presets"] = {name: {"config": dict(pre.config), "choices": dict(pre.choices),
+                                  "seeds": pre.seeds}
+                           for name, pre in getattr(obj, "presets", {}).items()}
     if as_json:
         echo_json(info)
         return
@@ -53,3 +61,29 @@ def info_cmd(app, kind, name, as_json):
         click.echo(f"  check example: {info['example']}")
     for key, value in (info.get("extra") or {}).items():
         click.echo(f"  {key}: {value}")
+    if settings is not None:
+        _echo_settings(settings)
+        _echo_presets(info["presets"])
+
+
+def _echo_settings(rows: list[dict]) -> None:
+    """Each ``--set`` key on one line (type, default, range), its meaning below it: never
+    cut to the terminal's width, unlike a table."""
+    click.echo("  settings (--set KEY=VALUE; checked before any run starts; a preset may "
+               "change a default):")
+    for row in rows:
+        click.echo(f"    {row['key']}: {row['type']} = {show_value(row['default'])}  "
+                   f"[range: {row['range']}]")
+        if row["meaning"]:
+            click.echo(f"        {row['meaning']}")
+
+
+
+def _echo_presets(presets: dict) -> None:
+    """What each preset changes: settings, the grid's selection, seeds."""
+    click.echo("  presets (what each changes from the defaults above):")
+    for name, pre in presets.items():
+        parts = [", ".join(f"{k}={show_value(v)}" for k, v in pre["config"].items())]
+        parts += [f"grid {k}={','.join(map(str, v))}" for k, v in pre["choices"].items()]
+        parts.append(f"{pre['seeds']} seed{'s' if pre['seeds'] != 1 else ''}")
+        click.echo(f"    {name}: " + "; ".join(p for p in parts if p))

@@ -18,27 +18,23 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from dlbench.bench import Dataset, Preset, Task, TaskConfig
-from dlbench.errors import check_range
+from dlbench.bench import Dataset, Preset, Task, TaskConfig, setting
 
 from .cnn_training import accuracy, fit, load_images
 
 
 @dataclass
 class ArchitecturesConfig(TaskConfig):
-    dataset: str = "shapes"
-    architecture: str = "simple-cnn"
-    #: width multiplier for architecture choices that do not set their own
-    width: float = 0.125
-    optimizer: str = "adam"
-    epochs: int = 8
-    batch_size: int = 32
-    dataset_fallback: str = ""
-
-    def __post_init__(self):  # bad settings fail while planning, before any run
-        check_range("width", self.width, low=0.0, low_open=True)
-        check_range("epochs", self.epochs, low=1)
-        check_range("batch_size", self.batch_size, low=1)
+    dataset: str = setting("shapes", "an image dataset plugin (grid axis: --dataset)")
+    architecture: str = setting("simple-cnn", "the architecture compared (grid axis: "
+                                              "--architecture)")
+    width: float = setting(0.125, "width multiplier for architecture choices that do not set "
+                                  "their own", low=0, low_open=True)
+    optimizer: str = setting("adam", "the optimizer that trains the net")
+    epochs: int = setting(8, "epochs (shuffled passes over the training split)", low=1)
+    batch_size: int = setting(32, "samples per training batch", low=1)
+    dataset_fallback: str = setting("", "dataset run instead when dataset is not available "
+                                        "(empty: fail)")
 
 
 def model_cost(registry, choice, input_shape, num_classes: int, width: float, net):

@@ -9,26 +9,31 @@ almost everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from dlbench.bench import Dataset, Preset, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, Task, TaskConfig, setting
 
 from .common import child_rng, fit_mlp
 
 
 @dataclass
 class BatchNormConfig(TaskConfig):
-    regularizer: str = "batch-norm"
-    activation: str = "relu"
-    hidden: list[int] = field(default_factory=lambda: [100, 100, 100, 100, 100])
-    scale_grid: list[float] = field(default_factory=lambda: [float(s) for s in np.logspace(0, -4, 16)])
-    n_train: int = 1000
-    optimizer: str = "sgd(lr=0.01)"
-    batch_size: int = 100
-    epochs: int = 20
-    dataset_fallback: str = ""
+    regularizer: str = setting("batch-norm", "batch-norm or none (grid axis: --regularizer)")
+    activation: str = setting("relu", "activation of every hidden layer")
+    hidden: list[int] = setting([100, 100, 100, 100, 100], "hidden layer sizes of the MLP",
+                                low=1, min_len=1)
+    scale_grid: list[float] = setting([float(s) for s in np.logspace(0, -4, 16)],
+                                      "weight std σ of each training run, W ~ N(0, σ²)",
+                                      low=0, low_open=True, min_len=1)
+    n_train: int = setting(1000, "training samples used (a random subset; at most the "
+                                 "training split)", low=1)
+    optimizer: str = setting("sgd(lr=0.01)", "the optimizer that trains the net")
+    batch_size: int = setting(100, "samples per training batch", low=1)
+    epochs: int = setting(20, "epochs at each weight scale", low=1)
+    dataset_fallback: str = setting("", "dataset run instead when dataset is not available "
+                                        "(empty: fail)")
 
 
 class BatchNormTask(Task):

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from dlbench.bench import Dataset, Preset, RunResult, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, RunResult, Task, TaskConfig, setting
 from dlbench.bench.metrics import area_under_curve, steps_to_target
 
 from .common import BOOK_LRS, child_rng, fit_mlp
@@ -25,19 +25,28 @@ from .common import BOOK_LRS, child_rng, fit_mlp
 
 @dataclass
 class ConvergenceConfig(TaskConfig):
-    optimizer: str = "sgd"
-    activation: str = "relu"
-    initializer: str = "he"
-    hidden: list[int] = field(default_factory=lambda: [100, 100, 100, 100])
-    batch_size: int = 128
-    iterations: int = 500
-    lr_grid: list[float] = field(default_factory=lambda: [1e-4, 1e-3, 1e-2, 1e-1, 1.0])
-    book_lr: bool = True
-    target_loss: float = 0.3
-    sampling: str = "book"
-    scheduler: str = "none"
-    clip_norm: float | None = None
-    dataset_fallback: str = ""
+    optimizer: str = setting("sgd", "the optimizer compared (grid axis: --optimizer)")
+    activation: str = setting("relu", "activation of every hidden layer")
+    initializer: str = setting("he", "weight initializer of every layer")
+    hidden: list[int] = setting([100, 100, 100, 100], "hidden layer sizes of the MLP",
+                                low=1, min_len=1)
+    batch_size: int = setting(128, "samples per training batch", low=1)
+    iterations: int = setting(500, "training iterations at each learning rate", low=1)
+    lr_grid: list[float] = setting([1e-4, 1e-3, 1e-2, 1e-1, 1.0],
+                                   "learning rates every optimizer is run at; the best is "
+                                   "reported", low=0, low_open=True, min_len=1)
+    book_lr: bool = setting(True, "also run the book's rate for this optimizer (shown, "
+                                  "not ranked)")
+    target_loss: float = setting(0.3, "training loss that counts as reached (steps_to_target)",
+                                 low=0, low_open=True)
+    sampling: str = setting("book", "batches drawn with replacement (book) or from a fresh "
+                                    "permutation per epoch (shuffle)",
+                            choices=("book", "shuffle"))
+    scheduler: str = setting("none", "learning-rate scheduler plugin, or none")
+    clip_norm: float | None = setting(None, "clip the gradients' global L2 norm to this "
+                                            "(None: no clipping)", low=0, low_open=True)
+    dataset_fallback: str = setting("", "dataset run instead when dataset is not available "
+                                        "(empty: fail)")
 
 
 class Convergence(Task):

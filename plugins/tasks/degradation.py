@@ -26,15 +26,15 @@ the input (Yang et al. 2019), the residual net's stay within a small factor.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from dlbench.arch import (act, adaptive_avgpool, batchnorm, block, build, conv, dense, flatten,
                           infer, seq)
-from dlbench.bench import Dataset, Preset, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, Task, TaskConfig, setting
 from dlbench.bench.choices import parse_choice
-from dlbench.errors import HyperparameterError, check_range
+from dlbench.errors import HyperparameterError
 
 from .cnn_training import accuracy, fit, load_images
 
@@ -43,27 +43,28 @@ NETS = ("plain", "residual")
 
 @dataclass
 class DegradationConfig(TaskConfig):
-    dataset: str = "shapes"
-    #: "plain" or "residual", optionally with its own depth: "plain(depth=32)"
-    net: str = "plain"
-    #: weighted layers 6n + 2 (8, 14, 20, 26, 32, 44, 56...) unless the net choice sets it
-    depth: int = 32
-    #: filters of the first stage (then 2× and 4×); the paper's CIFAR nets use 16
-    width: int = 8
-    initializer: str = "he"
-    optimizer: str = "adam"
-    epochs: int = 4
-    batch_size: int = 32
-    #: samples in the one batch whose backward pass gives the per-block gradient norms
-    grad_batch: int = 100
-    dataset_fallback: str = ""
+    dataset: str = setting("shapes", "an image dataset plugin")
+    net: str = setting("plain", "plain or residual, optionally with its own depth: "
+                                "plain(depth=32) (grid axis: --grid net=...)")
+    depth: int = setting(32, "weighted layers 6n + 2 (8, 14, 20, 26, 32, 44, 56...) unless the "
+                             "net choice sets it", low=8)
+    width: int = setting(8, "filters of the first stage (then 2× and 4×); the paper's CIFAR "
+                            "nets use 16", low=1)
+    initializer: str = setting("he", "weight initializer of the convolutions")
+    optimizer: str = setting("adam", "the optimizer that trains the net")
+    epochs: int = setting(4, "epochs (shuffled passes over the training split)", low=1)
+    batch_size: int = setting(32, "samples per training batch", low=1)
+    grad_batch: int = setting(100, "samples in the one backward pass that gives the per-block "
+                                   "gradient norms (at most the training split)", low=1)
+    dataset_fallback: str = setting("", "dataset run instead when dataset is not available "
+                                        "(empty: fail)")
 
-    def __post_init__(self):  # bad settings fail while planning, before any run
+    def __post_init__(self):
+        # the declared range first (depth=7 names "≥ 8"), then what a range cannot say:
+        # depth = 6n + 2, and a net choice's own depth
+        declared = {f.name: f.metadata["dlbench"] for f in fields(self)}
+        declared["depth"].check("depth", self.depth)
         net_and_depth(self)
-        check_range("width", self.width, low=1)
-        check_range("epochs", self.epochs, low=1)
-        check_range("batch_size", self.batch_size, low=1)
-        check_range("grad_batch", self.grad_batch, low=1)
 
 
 def net_and_depth(config) -> tuple[str, int]:

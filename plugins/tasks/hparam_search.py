@@ -9,29 +9,37 @@ reported. Weight decay is the book's L2 penalty (λ/2)·Σ‖W‖².
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from dlbench.bench import Dataset, Preset, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, Task, TaskConfig, setting
 
 from .common import child_rng, fit_mlp
 
 
 @dataclass
 class HparamConfig(TaskConfig):
-    dataset: str = "digits(n_train=500)"
-    optimizer: str = "sgd"
-    activation: str = "relu"
-    initializer: str = "he"
-    hidden: list[int] = field(default_factory=lambda: [100] * 6)
-    trials: int = 100
-    epochs: int = 50
-    batch_size: int = 100
-    log10_lr: list[float] = field(default_factory=lambda: [-6.0, -2.0])
-    log10_weight_decay: list[float] = field(default_factory=lambda: [-8.0, -4.0])
-    top: int = 20
-    dataset_fallback: str = ""
+    dataset: str = setting("digits(n_train=500)", "the dataset plugin; trials are judged on "
+                                                  "its validation split")
+    optimizer: str = setting("sgd", "the optimizer searched (grid axis: --optimizer)")
+    activation: str = setting("relu", "activation of every hidden layer")
+    initializer: str = setting("he", "weight initializer of every layer")
+    hidden: list[int] = setting([100] * 6, "hidden layer sizes of the MLP",
+                                low=1, min_len=1)
+    trials: int = setting(100, "random trials", low=1)
+    epochs: int = setting(50, "epochs per trial", low=1)
+    batch_size: int = setting(100, "samples per training batch", low=1)
+    #: 10**300 is about the largest float: beyond, a drawn rate would overflow
+    log10_lr: list[float] = setting([-6.0, -2.0], "[a, b]: each trial's learning rate is "
+                                                  "10^U(a, b)", low=-300, high=300,
+                                    min_len=2, max_len=2)
+    log10_weight_decay: list[float] = setting([-8.0, -4.0], "[c, d]: each trial's weight "
+                                                            "decay λ is 10^U(c, d)",
+                                              low=-300, high=300, min_len=2, max_len=2)
+    top: int = setting(20, "best trials averaged in top_mean_val_acc", low=1)
+    dataset_fallback: str = setting("", "dataset run instead when dataset is not available "
+                                        "(empty: fail)")
 
 
 class HyperparameterSearch(Task):

@@ -10,26 +10,30 @@ test split).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from dlbench.bench import Dataset, Preset, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, Task, TaskConfig, setting
 
 from .common import child_rng, fit_mlp
 
 
 @dataclass
 class OverfittingConfig(TaskConfig):
-    dataset: str = "digits(n_train=300)"
-    regularizer: str = "none"
-    activation: str = "relu"
-    initializer: str = "he"
-    hidden: list[int] = field(default_factory=lambda: [100] * 6)
-    optimizer: str = "sgd(lr=0.01)"
-    batch_size: int = 100
-    epochs: int = 201
-    dataset_fallback: str = ""
+    dataset: str = setting("digits(n_train=300)", "the dataset plugin (few training samples, "
+                                                  "so that the net overfits)")
+    regularizer: str = setting("none", "the regularizer compared with none (grid axis: "
+                                       "--regularizer)")
+    activation: str = setting("relu", "activation of every hidden layer")
+    initializer: str = setting("he", "weight initializer of every layer")
+    hidden: list[int] = setting([100] * 6, "hidden layer sizes of the MLP",
+                                low=1, min_len=1)
+    optimizer: str = setting("sgd(lr=0.01)", "the optimizer that trains the net")
+    batch_size: int = setting(100, "samples per training batch", low=1)
+    epochs: int = setting(201, "epochs (train, validation and test accuracy after each)", low=1)
+    dataset_fallback: str = setting("", "dataset run instead when dataset is not available "
+                                        "(empty: fail)")
 
 
 class Overfitting(Task):

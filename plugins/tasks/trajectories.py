@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dlbench.bench import Diverged, Preset, Surface, Task, TaskConfig
+from dlbench.bench import Diverged, Preset, Surface, Task, TaskConfig, setting
 from dlbench.nn import Parameter
 
 BOOK_STEPS = {"book-bowl": 30}
@@ -21,12 +21,17 @@ BOOK_STEPS = {"book-bowl": 30}
 
 @dataclass
 class TrajectoriesConfig(TaskConfig):
-    dataset: str = "book-bowl"
-    optimizer: str = "sgd"
-    steps: int = 0  # 0: 30 on the book's bowl, 300 elsewhere
-    lr: float = 0.0  # 0: the surface's rate for this optimizer (the book's on its bowl)
-    random_starts: int = 0
-    eps: float = 1e-3
+    dataset: str = setting("book-bowl", "the 2-D test function, a surface dataset (grid "
+                                        "axis: --dataset)")
+    optimizer: str = setting("sgd", "the optimizer compared (grid axis: --optimizer)")
+    steps: int = setting(0, "optimizer steps per path (0: 30 on the book's bowl, 300 "
+                            "elsewhere)", low=0)
+    lr: float = setting(0.0, "learning rate unless the optimizer choice sets one (0: the "
+                             "surface's rate for this optimizer, the book's on its bowl)", low=0)
+    random_starts: int = setting(0, "random start points drawn from the run's seed, besides "
+                                    "the function's standard ones", low=0)
+    eps: float = setting(1e-3, "gap f(θ) − f_min that counts as reached (steps_to_eps)",
+                         low=0, low_open=True)
 
 
 class Trajectories(Task):

@@ -12,11 +12,11 @@ each layer and the ratio first / last layer, which collapses when gradients vani
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from dlbench.bench import Dataset, Preset, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, Task, TaskConfig, setting
 from dlbench.bench.models import dense_names, mlp
 
 from .common import child_rng, fit_mlp
@@ -26,18 +26,22 @@ FIXED_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 
 @dataclass
 class VanishingConfig(TaskConfig):
-    activation: str = "sigmoid"
-    initializer: str = "normal(std=1.0)"
-    hist_layers: int = 5
-    hist_units: int = 100
-    hist_samples: int = 1000
-    hist_bins: int = 30
-    hidden: list[int] = field(default_factory=lambda: [100, 100, 100, 100, 100])
-    grad_batch: int = 100
-    optimizer: str = "sgd(lr=0.1)"
-    iterations: int = 500
-    batch_size: int = 100
-    dataset_fallback: str = ""
+    activation: str = setting("sigmoid", "the activation compared (grid axis: --activation)")
+    initializer: str = setting("normal(std=1.0)", "the weight initializer compared (grid "
+                                                  "axis: --initializer)")
+    hist_layers: int = setting(5, "layers of the histogram experiment", low=1)
+    hist_units: int = setting(100, "units per layer of the histogram experiment", low=1)
+    hist_samples: int = setting(1000, "random inputs of the histogram experiment", low=1)
+    hist_bins: int = setting(30, "bins of each layer's activation histogram", low=1)
+    hidden: list[int] = setting([100, 100, 100, 100, 100], "hidden layer sizes of the MLP",
+                                low=1, min_len=1)
+    grad_batch: int = setting(100, "training samples in the backward pass that gives the "
+                                   "gradient norms (at most the training split)", low=1)
+    optimizer: str = setting("sgd(lr=0.1)", "the optimizer of the short training run")
+    iterations: int = setting(500, "iterations of the short training run", low=1)
+    batch_size: int = setting(100, "samples per training batch", low=1)
+    dataset_fallback: str = setting("", "dataset run instead when dataset is not available "
+                                        "(empty: fail)")
 
 
 def saturation(name: str, a: np.ndarray) -> float:

@@ -8,11 +8,11 @@ shrinks layer after layer and learning stalls; He keeps it alive.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from dlbench.bench import Dataset, Preset, Task, TaskConfig
+from dlbench.bench import Dataset, Preset, Task, TaskConfig, setting
 from dlbench.bench.metrics import area_under_curve, steps_to_target
 
 from .common import fit_mlp
@@ -20,14 +20,18 @@ from .common import fit_mlp
 
 @dataclass
 class WeightInitConfig(TaskConfig):
-    initializer: str = "he"
-    activation: str = "relu"
-    hidden: list[int] = field(default_factory=lambda: [100, 100, 100, 100])
-    optimizer: str = "sgd(lr=0.01)"
-    batch_size: int = 128
-    iterations: int = 1000
-    target_loss: float = 0.5
-    dataset_fallback: str = ""
+    initializer: str = setting("he", "the weight initializer compared (grid axis: "
+                                     "--initializer)")
+    activation: str = setting("relu", "activation of every hidden layer")
+    hidden: list[int] = setting([100, 100, 100, 100], "hidden layer sizes of the MLP",
+                                low=1, min_len=1)
+    optimizer: str = setting("sgd(lr=0.01)", "the optimizer that trains the net")
+    batch_size: int = setting(128, "samples per training batch", low=1)
+    iterations: int = setting(1000, "training iterations", low=1)
+    target_loss: float = setting(0.5, "training loss that counts as reached (steps_to_target)",
+                                 low=0, low_open=True)
+    dataset_fallback: str = setting("", "dataset run instead when dataset is not available "
+                                        "(empty: fail)")
 
 
 class WeightInit(Task):

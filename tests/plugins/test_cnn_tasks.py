@@ -75,7 +75,7 @@ def test_bad_settings_fail_before_anything_runs(reg, invoke):
         arch.parse_set(["epochs=many"])
     for settings, word in (({"epochs": 0}, "epochs"), ({"width": 0.0}, "width"),
                            ({"batch_size": 0}, "batch_size")):
-        with pytest.raises(HyperparameterError, match=word):
+        with pytest.raises(UsageError, match=word):  # the declared range (settings)
             plan(reg, "architectures", preset="test", overrides=settings)
     for net, word in (("dense", "plain or residual"), ("plain(depth=10)", "6n"),
                       ("residual(width=3)", "plain or residual")):
