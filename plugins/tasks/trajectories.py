@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlbench.bench import Diverged, Preset, Surface, Task, TaskConfig
+from dlbench.bench import Metric
 from dlbench.nn import Parameter
 
 BOOK_STEPS = {"book-bowl": 30}
@@ -40,7 +41,17 @@ class Trajectories(Task):
                "ja": "2 次元の試験関数上の最適化の軌跡(本の x²/20 + y²、ローゼンブロックなど)"}
     Config = TrajectoriesConfig
     grid = ("optimizer", "dataset")
-    primary_metric = ("final_gap_mean", "min")  # over the paths that stayed finite
+    primary_metric = ("final_gap_mean", "min")
+    metrics = {
+        "final_gap_mean": Metric("min", "f(end) − f(minimum), mean over the finite paths"),
+        "final_gap_min": Metric("min", "f(end) − f(minimum), best path"),
+        "diverged_starts": Metric("min", "starting points whose path diverged"),
+        "reached_eps": Metric("max", "starting points whose path came within eps of the minimum"),
+        "steps_to_eps": Metric("min", "median steps to come within eps of the minimum"),
+        "starts": Metric("max", "starting points (a setting, not a score)"),
+        "lr": Metric("min", "learning rate used (a setting, not a score)"),
+        "steps": Metric("min", "steps per path (a setting, not a score)"),
+    }
     estimate_s = {"quick": 0.05, "test": 0.02, "book": 0.05}
     presets = {
         "quick": Preset(config={"random_starts": 2},
