@@ -73,7 +73,7 @@ def loss_curves(ctx: FigureContext, task: str) -> FigureResult:
     return finish(ctx, "loss-curves", fig, opt.ct(title_key), caption, run_ids_of(groups))
 
 
-def iterations_per_epoch(run: dict) -> int:
+def iterations_per_epoch(run) -> int:
     """ceil(train size / batch size) from the run's resolved config (1 if unknown)."""
     config = run.config or {}
     size = ((config.get("dataset") or {}).get("sizes") or {}).get("train")

@@ -21,7 +21,7 @@ def group_label(group, mixed_presets: bool, lang: str = "en") -> str:
     return group.label(only=only, with_preset=mixed_presets, lang=lang)
 
 
-def histogram_stats(store, runs: list[dict]):
+def histogram_stats(store, runs: list):
     """Per-layer counts averaged over seeds on shared bins.
 
     :return: ``(edges (bins + 1,), mean (layers, bins), lo (layers, bins), hi (layers, bins))``;
