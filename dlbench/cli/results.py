@@ -146,8 +146,19 @@ def _confirm_delete(app, ids: list[int], what: str, yes: bool) -> None:
     click.echo(f"deleted {deleted} run(s) ({what})")
 
 
+def _parse_ids(items) -> list[int]:
+    """Run ids from the command line (one ``Error:`` line for anything else)."""
+    ids = []
+    for item in items:
+        item = str(item).strip()
+        if not item.isdigit() or len(item) > 18:
+            raise UsageError(f"run ids are whole numbers, got {item[:60]!r}")
+        ids.append(int(item))
+    return ids
+
+
 @results.command("delete")
-@click.argument("run_ids", type=int, nargs=-1)
+@click.argument("run_ids", nargs=-1, metavar="[ID]...")
 @click.option("--status", default=None, help="Every run with this status.")
 @click.option("--task", default=None, help="Every run of this task.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
@@ -157,6 +168,7 @@ def delete_runs(app, run_ids, status, task, yes):
     stored for them). Asks first unless --yes. A running run is never deleted."""
     from ..storage import RUN_STATUSES
 
+    run_ids = _parse_ids(run_ids)
     if run_ids and (status or task):
         raise UsageError("give run ids or --status/--task, not both")
     if not run_ids and not (status or task):
@@ -219,11 +231,7 @@ def tag_runs(app, args, remove):
     exports select tagged runs with --tag TAG."""
     if len(args) < 2:
         raise UsageError("usage: dlbench results tag ID... TAG")
-    ids = []
-    for item in args[:-1]:
-        if not item.isdigit():
-            raise UsageError(f"run ids are whole numbers, got {item[:60]!r}")
-        ids.append(int(item))
+    ids = _parse_ids(args[:-1])
     tag = _tag_name(args[-1])
     if remove:
         n = app.store.remove_tag(ids, tag)
@@ -234,7 +242,7 @@ def tag_runs(app, args, remove):
 
 
 @results.command("note")
-@click.argument("run_id", type=int)
+@click.argument("run_id", metavar="ID")
 @click.argument("text")
 @pass_app
 def note_run(app, run_id, text):
@@ -242,6 +250,7 @@ def note_run(app, run_id, text):
     removes it."""
     from ..storage.runs import NOTE_TAG
 
+    (run_id,) = _parse_ids([run_id])
     text = text.strip()
     if len(text) > 2000:
         raise UsageError(f"a note is at most 2000 characters, got {len(text)}")
