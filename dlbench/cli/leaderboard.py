@@ -26,7 +26,7 @@ def ranking_metric(task_cls, metric: str | None, known: set[str]):
     key = metric or task_cls.primary_metric[0]
     declared = set(task_cls.metrics) | {task_cls.primary_metric[0]}
     if metric is not None and key not in declared | known:
-        raise UnknownNameError(f"metric of {task_cls.name}", key, declared | known)
+        raise UnknownNameError(f"{task_cls.name} metric", key, declared | known)
     return key, task_cls.metric(key)
 
 

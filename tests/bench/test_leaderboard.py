@@ -181,7 +181,7 @@ def test_an_unknown_metric_is_exit_2_with_a_suggestion(invoke, db_url, metric, h
                 [({"activation": "relu", "initializer": "he"}, 0, {"grad_ratio": 0.7})])
     result = invoke("--db", db_url, "leaderboard", "vanishing-gradients", "--metric", metric)
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"Error: unknown metric of vanishing-gradients {metric!r}")
+    assert result.stderr.startswith(f"Error: unknown vanishing-gradients metric {metric!r}")
     assert hint in result.stderr and "Traceback" not in result.output
     assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
 

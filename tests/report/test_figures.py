@@ -271,3 +271,24 @@ def test_gradient_norms_of_degradation_runs_plot_one_line_per_net(tmp_path):
             steps, values = store.metric_series(run.id, "grad_norm")
             np.testing.assert_allclose(line.get_xdata(), steps)
             np.testing.assert_allclose(line.get_ydata(), values)
+
+
+def test_two_versions_of_one_optimizer_are_two_lines_with_their_versions(tmp_path):
+    """An edited plugin (same name, new source digest) must not merge into the old one's line."""
+    from dlbench.storage import RunStore
+
+    from .conftest import add_run
+
+    with RunStore(f"sqlite:///{tmp_path / 'v.db'}", create=True) as store:
+        for digest, code, scale in (("ab12cd", "code-old", 1.0), ("ef34ab", "code-new", 0.5)):
+            config = {"task": "weight-init", "settings": {}, "seed": 0,
+                      "plugins": {"initializer": {"name": "halver", "version": "1.0",
+                                                  "code_digest": digest}}}
+            add_run(store, "weight-init", {"initializer": "halver"}, config=config,
+                    code_version=code, series={"loss": ([1, 2, 3], [2.0 * scale, scale, scale])})
+        fig = make_figure("loss-curves", store, RunFilter(task="weight-init")).figure
+    labels = sorted(t.get_text() for ax in fig.axes if ax.get_legend()
+                    for t in ax.get_legend().get_texts())
+    assert "halver [halver 1.0 src.ab12…]" in labels and "halver [halver 1.0 src.ef34…]" in labels
+    means = sorted(float(ln.get_ydata()[0]) for ax in fig.axes for ln in lines_with_gid(ax, "group"))
+    assert means == [1.0, 2.0]

@@ -27,6 +27,12 @@ def finite_prefix(path: np.ndarray) -> np.ndarray:
     return path[: bad[0]] if bad.size else path
 
 
+def _column(group) -> str:
+    """The optimizer of a group as its column title, with its version when two differ."""
+    name = group.choices.get("optimizer", "?")
+    return name + (f" [{group.versions['optimizer']}]" if "optimizer" in group.versions else "")
+
+
 def run_paths(store, run_id: int) -> list[np.ndarray]:
     """The stored paths ``path/0``, ``path/1``, ... of a run, in order."""
     keys = [k for k in store.get_run(run_id).artifacts if k.startswith("path/")]
@@ -48,7 +54,8 @@ def optimizer_paths(ctx: FigureContext) -> FigureResult:
 
         registry = default_registry()
     surfaces = list(dict.fromkeys(g.choices.get("dataset", "book-bowl") for g in runs))
-    optimizers = list(dict.fromkeys(g.choices.get("optimizer", "?") for g in runs))
+    # one column per optimizer, two versions of one name being two columns
+    optimizers = list(dict.fromkeys(_column(g) for g in runs))
     fig, axes = new_figure(len(surfaces), len(optimizers), width=3.3 * len(optimizers) + 0.4,
                            height=2.9 * len(surfaces) + 0.8)
     notes = []
@@ -64,7 +71,7 @@ def optimizer_paths(ctx: FigureContext) -> FigureResult:
         for col, optimizer in enumerate(optimizers):
             ax = axes[row, col]
             group = next((g for g in runs if g.choices.get("dataset", "book-bowl") == name
-                          and g.choices.get("optimizer", "?") == optimizer), None)
+                          and _column(g) == optimizer), None)
             if surface is not None:
                 ax.contour(X, Y, levels, levels=15, cmap="Greys", linewidths=0.6,
                            alpha=0.7).set_gid("contour")
