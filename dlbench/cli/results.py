@@ -195,6 +195,10 @@ def delete_runs(app, run_ids, status, task, yes):
                                      f"task {task}" if task else "") if p)
         if status == "running":
             raise UsageError("running runs are not deleted; stop their `dlbench run` first")
+        running = app.store.run_ids(status=["running"], task=task) if not status else []
+        if running:
+            click.echo(f"keeping {len(running)} running run(s) (their `dlbench run` is not "
+                       "finished)")
     _confirm_delete(app, ids, what, yes)
 
 

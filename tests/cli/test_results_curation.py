@@ -101,6 +101,9 @@ def test_a_running_run_of_a_live_process_is_not_deleted(invoke, db):
     result = invoke("--db", url, "results", "delete", claim.run_id, "--yes")
     one_error_line(result, 2, f"run {claim.run_id} is running")
     assert claim.run_id in stored_ids(url)
+    by_task = invoke("--db", url, "results", "delete", "--task", "overfitting", "--yes")
+    assert "keeping 1 running run(s)" in by_task.stdout and "deleted 8 run(s)" in by_task.stdout
+    assert claim.run_id in stored_ids(url)
 
 
 # -- tag and note ------------------------------------------------------------------------
