@@ -193,8 +193,9 @@ def build(runs: list, metric: str, measure: Metric | str = "min",
         value = run.summary.get(metric)
         if value is None:
             continue
-        for key, v in run.summary.items():
-            if key.startswith("best_") and key != "best_on_edge" and key != metric:
+        for key, v in run.summary.items():  # what was picked on a search grid (best_lr)
+            if (entry.grid and key.startswith("best_") and key != "best_on_edge"
+                    and key != metric and key not in extra):
                 entry.chosen.setdefault(key, []).append(v)
         for key in extra:
             if run.summary.get(key) is not None:

@@ -201,3 +201,13 @@ def test_two_versions_of_one_plugin_are_shown_apart_on_the_board(invoke, db_url)
     ranked = [l for l in result.stdout.splitlines() if l[:1].isdigit()]
     assert "optimizer=halver [halver 1.0 src.ab12…]" in ranked[0]
     assert "optimizer=halver [halver 1.0 src.ef34…]" in ranked[1]
+
+
+def test_grid_picks_are_shown_only_for_a_search_grid():
+    grid = {"lr_grid": [0.01, 0.1]}
+    searched = build([run(1, "sgd", 0, settings=grid, summary={"loss": 1.0, "best_lr": 0.1})],
+                     "loss")
+    assert searched[0].grid_text() == "lr_grid 0.01…0.1 (2); best_lr 0.1×1"
+    plain = build([run(1, "sgd", 0, summary={"acc": 0.9, "best_test_acc": 0.95})], "acc",
+                  Metric("max"))
+    assert plain[0].grid_text() == ""  # best_test_acc is a metric, not a pick

@@ -15,7 +15,7 @@ from .base import (FigureContext, FigureResult, NothingToPlot, band_caption, ban
 from .curves import label
 
 
-def _artifact_rows(store, runs, key: str) -> list[tuple[dict, np.ndarray]]:
+def _artifact_rows(store, runs, key: str) -> list[tuple[object, np.ndarray]]:
     out = []
     for run in runs:
         if key in store.get_run(run.id).artifacts:
