@@ -154,6 +154,13 @@ def _distinguish(entries: list["Entry"], config_of: dict[int, dict]) -> None:
             e.versions = {k: plugin_identity(c, k) for k in differ}
 
 
+def _is_pick(key: str) -> bool:
+    """A summary key that reports what a search picked (``best_lr``, ``best_weight_decay``),
+    not a score (``best_test_acc``, ``best_val_loss``)."""
+    return (key.startswith("best_") and key != "best_on_edge"
+            and not key.endswith(("_acc", "_loss", "_error")))
+
+
 def _metric_of(measure) -> Metric:
     """A :class:`Metric`, or a bare direction (``"min"`` / ``"max"``) as one."""
     if isinstance(measure, Metric):
@@ -193,9 +200,8 @@ def build(runs: list, metric: str, measure: Metric | str = "min",
         value = run.summary.get(metric)
         if value is None:
             continue
-        for key, v in run.summary.items():  # what was picked on a search grid (best_lr)
-            if (entry.grid and key.startswith("best_") and key != "best_on_edge"
-                    and key != metric and key not in extra):
+        for key, v in run.summary.items():
+            if _is_pick(key) and key != metric and key not in extra:
                 entry.chosen.setdefault(key, []).append(v)
         for key in extra:
             if run.summary.get(key) is not None:

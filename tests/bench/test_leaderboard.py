@@ -203,7 +203,7 @@ def test_two_versions_of_one_plugin_are_shown_apart_on_the_board(invoke, db_url)
     assert "optimizer=halver [halver 1.0 src.ef34…]" in ranked[1]
 
 
-def test_grid_picks_are_shown_only_for_a_search_grid():
+def test_search_picks_are_shown_but_best_scores_are_not():
     grid = {"lr_grid": [0.01, 0.1]}
     searched = build([run(1, "sgd", 0, settings=grid, summary={"loss": 1.0, "best_lr": 0.1})],
                      "loss")
@@ -211,3 +211,6 @@ def test_grid_picks_are_shown_only_for_a_search_grid():
     plain = build([run(1, "sgd", 0, summary={"acc": 0.9, "best_test_acc": 0.95})], "acc",
                   Metric("max"))
     assert plain[0].grid_text() == ""  # best_test_acc is a metric, not a pick
+    search = build([run(1, "sgd", 0, summary={"acc": 0.9, "best_weight_decay": 1e-4})], "acc",
+                   Metric("max"))
+    assert search[0].grid_text() == "best_weight_decay 0.0001×1"
