@@ -41,7 +41,7 @@ class Trajectories(Task):
                "ja": "2 次元の試験関数上の最適化の軌跡(本の x²/20 + y²、ローゼンブロックなど)"}
     Config = TrajectoriesConfig
     grid = ("optimizer", "dataset")
-    primary_metric = ("final_gap_mean", "min")
+    primary_metric = ("final_gap_mean", "min")  # over the paths that stayed finite
     metrics = {
         "final_gap_mean": Metric("min", "f(end) − f(minimum), mean over the finite paths"),
         "final_gap_min": Metric("min", "f(end) − f(minimum), best path"),
