@@ -9,6 +9,7 @@ import click
 
 from ..bench import leaderboard as lb
 from ..bench.export import render_leaderboard
+from ..errors import UnknownNameError
 from .context import pass_app
 from .output import emit, format_table, jsonable
 
@@ -19,10 +20,22 @@ def _fmt(value) -> str:
     return f"{value:.4g}"
 
 
-def _export(entries, task, metric, direction, fmt, out) -> None:
+def ranking_metric(task_cls, metric: str | None, known: set[str]):
+    """``(key, Metric)`` to rank by: the task's primary metric, or ``metric`` if the task
+    declares it or a stored run has it (else :class:`UnknownNameError`, exit 2)."""
+    key = metric or task_cls.primary_metric[0]
+    declared = set(task_cls.metrics) | {task_cls.primary_metric[0]}
+    if metric is not None and key not in declared | known:
+        raise UnknownNameError(f"{task_cls.name} metric", key, declared | known)
+    return key, task_cls.metric(key)
+
+
+def _export(entries, task, metric, measure, fmt, out) -> None:
     """JSON keeps the full entries (``--json``'s shape); CSV and Markdown one row each."""
     if fmt == "json":
-        text = json.dumps(jsonable({"task": task, "metric": metric, "direction": direction,
+        text = json.dumps(jsonable({"task": task, "metric": metric,
+                                    "direction": measure.direction, "target": measure.target,
+                                    "better": measure.describe(),
                                     "entries": [e.as_dict() for e in entries]}),
                           indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     else:
@@ -34,6 +47,7 @@ def _export(entries, task, metric, direction, fmt, out) -> None:
 @click.argument("task")
 @click.option("--metric", default=None, help="Summary metric to rank by (default: the task's).")
 @click.option("--preset", default=None, help="Only runs of this preset.")
+@click.option("--tag", default=None, help="Only runs with this tag (see `dlbench results tag`).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (same as --format json).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]),
               default="table", show_default=True,
@@ -41,26 +55,27 @@ def _export(entries, task, metric, direction, fmt, out) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to FILE instead of standard output (csv, json, markdown).")
 @pass_app
-def leaderboard_cmd(app, task, metric, preset, as_json, fmt, out):
+def leaderboard_cmd(app, task, metric, preset, tag, as_json, fmt, out):
     """Rank the stored runs of TASK: one row per plugin choice, statistics over seeds
-    (Student-t 95% interval), diverged entries last."""
+    (Student-t 95% interval), diverged entries last. What is better (lower, higher or
+    closest to an ideal value) is declared by the task for each metric."""
     task_cls = app.registry.get("task", task)
-    default_metric, direction = task_cls.primary_metric
-    metric = metric or default_metric
-    if metric != default_metric:
-        direction = "max" if metric.endswith(("acc", "accuracy")) else "min"
-    runs = [r for r in app.store.list_runs(task=task) if preset in (None, r["preset"])]
-    entries = lb.build(runs, metric, direction)
+    runs = [r for r in app.store.list_runs(task=task, tag=tag) if preset in (None, r.preset)]
+    known = {k for r in runs for k in r.summary}
+    metric, measure = ranking_metric(task_cls, metric, known)
+    extra = tuple(k for k in getattr(task_cls, "leaderboard_columns", ()) if k != metric)
+    entries = lb.build(runs, metric, measure, extra)
     if as_json or fmt in ("json", "csv", "markdown"):
-        _export(entries, task, metric, direction, "json" if as_json else fmt, out)
+        _export(entries, task, metric, measure, "json" if as_json else fmt, out)
         return
     if not entries:
         click.echo(f"no stored runs of {task}" + (f" with preset {preset}" if preset else "")
-                   + f" in {app.db_url}; try: dlbench run {task}")
+                   + (f" tagged {tag!r}" if tag else "")
+                   + f" in {app.db_display}; try: dlbench run {task}")
         return
-    known = {k for r in runs for k in r["summary"]}
     if metric not in known:
-        click.echo(f"note: no run has the metric {metric!r}; available: {', '.join(sorted(known))}")
+        click.echo(f"note: no stored run has the metric {metric!r}; "
+                   f"stored: {', '.join(sorted(known))}")
     rows = []
     for e in entries:
         s = e.stats
@@ -69,9 +84,13 @@ def leaderboard_cmd(app, task, metric, preset, as_json, fmt, out):
         status = ", ".join(f"{n} {k}" for k, n in e.statuses.items())
         if s.get("never"):
             status += f", {s['never']} never reached"
-        rows.append((e.rank, e.label(), e.preset or "", s.get("n", 0), mean, ci, status, e.grid_text()))
-    click.echo(f"{task}: {metric} ({'lower' if direction == 'min' else 'higher'} is better)")
-    headers = ["#", "choices", "preset", "n", "mean ± std", "95% CI", "runs", "grid"]
+        shown = [_fmt(e.extras.get(k, {}).get("mean")) for k in extra]
+        rows.append((e.rank, e.label(), e.preset or "", s.get("n", 0), mean, ci, *shown,
+                     status, e.grid_text()))
+    click.echo(f"{task}: {metric}: {measure.describe()}")
+    for k in extra:
+        click.echo(f"  also shown: {k} ({task_cls.metric(k).describe()})")
+    headers = ["#", "choices", "preset", "n", "mean ± std", "95% CI", *extra, "runs", "grid"]
     if not any(r[-1] for r in rows):  # no search grid: drop the column, shrink the choices
         headers, rows = headers[:-1], [r[:-1] for r in rows]
     shrink = len(headers) - 1 if headers[-1] == "grid" else 1

@@ -10,7 +10,7 @@ from .output import format_table
 
 
 def run_filter_options(func):
-    """The run filters shared by ``plot``: task, run ids, choices, preset, seeds."""
+    """The run filters shared by ``plot``: task, run ids, choices, preset, seeds, tag."""
     for option in reversed((
         click.option("--task", default=None, help="Runs of this task (default: the figure's)."),
         click.option("--run", "run_ids", type=int, multiple=True, metavar="ID",
@@ -20,6 +20,7 @@ def run_filter_options(func):
                           "activation=sigmoid,relu. Repeatable."),
         click.option("--preset", default=None, help="Only runs of this preset."),
         click.option("--seed", "seeds", type=int, multiple=True, help="Only these seeds."),
+        click.option("--tag", default=None, help="Only runs with this tag (`dlbench results tag`)."),
     )):
         func = option(func)
     return func
@@ -38,7 +39,7 @@ def run_filter_options(func):
 @click.option("--dpi", type=click.IntRange(min=30, max=600), default=100, show_default=True)
 @click.option("--list", "list_kinds", is_flag=True, help="List the figure kinds.")
 @pass_app
-def plot_cmd(app, kind, task, run_ids, choices, preset, seeds, out, lang, band, smooth, dpi,
+def plot_cmd(app, kind, task, run_ids, choices, preset, seeds, tag, out, lang, band, smooth, dpi,
              list_kinds):
     """Draw the figure KIND from the stored runs that the filters select.
 
@@ -59,7 +60,8 @@ def plot_cmd(app, kind, task, run_ids, choices, preset, seeds, out, lang, band, 
     out = out or f"{kind}.png"
     if out.rsplit(".", 1)[-1].lower() not in FORMATS:
         raise UsageError(f"--out {out!r}: the file name must end in .png or .svg")
-    filt = RunFilter.parse(task=task, ids=run_ids, choices=choices, preset=preset, seeds=seeds)
+    filt = RunFilter.parse(task=task, ids=run_ids, choices=choices, preset=preset, seeds=seeds,
+                           tag=tag)
     language = figure_language(lang)
     result = make_figure(kind, app.store, filt, FigureOptions(language, band, smooth),
                          registry=app.registry)

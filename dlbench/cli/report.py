@@ -16,13 +16,14 @@ def report_command_line(app, task: str | None = None) -> str:
 
 
 def build_and_describe(app, *, task=None, out=DEFAULT_OUT, lang="en", figures="png",
-                       band="minmax", err: bool = False) -> None:
+                       band="minmax", tag=None, err: bool = False) -> None:
     """Write the report and print where it is and what it holds (to standard error with
     ``err``)."""
     from ..report import write_report
 
     info = write_report(app.store, app.registry, out, task=task, lang=lang,
-                        figure_format=figures, band=band, db_label=app.db_url)
+                        figure_format=figures, band=band, db_label=app.db_display,
+                        only_tag=tag)
     for warning in info.warnings:
         click.echo(f"note: {_plain(warning)}", err=True)
     click.echo(f"wrote {info.path} ({len(info.figures)} figures, {len(info.tables)} tables, "
@@ -47,8 +48,9 @@ def _plain(html_text: str) -> str:
               help="Embed figures as PNG or SVG (both as data: URIs).")
 @click.option("--band", type=click.Choice(["minmax", "std"]), default="minmax", show_default=True,
               help="What the band around each mean line shows.")
+@click.option("--tag", default=None, help="Only runs with this tag (`dlbench results tag`).")
 @pass_app
-def report_cmd(app, task, out, lang, figures, band):
+def report_cmd(app, task, out, lang, figures, band, tag):
     """Write a self-contained HTML report: figures, leaderboards and results per task, and
     the configuration and environment of every run. Opens in a browser with no server."""
-    build_and_describe(app, task=task, out=out, lang=lang, figures=figures, band=band)
+    build_and_describe(app, task=task, out=out, lang=lang, figures=figures, band=band, tag=tag)

@@ -51,100 +51,105 @@ class ReportInfo:
     figure_lang: str = "en"
 
 
-def figure_plan(task: str, runs: list[dict], store) -> list[tuple]:
+def figure_plan(task: str, runs: list, store) -> list[tuple]:
     """The figures a task's section shows: the table above, the activation histograms one
     figure per activation, and any task's series through ``learning-curves``."""
     if task == "vanishing-gradients":
-        acts = list(dict.fromkeys((r.get("choices") or {}).get("activation")
-                                  for r in sorted(runs, key=lambda r: r["id"])))
+        acts = list(dict.fromkeys((r.choices or {}).get("activation")
+                                  for r in sorted(runs, key=lambda r: r.id)))
         plan = [(f"histograms-{i + 1}", "activation-histograms", ("activation", a), False)
                 for i, a in enumerate(acts) if a is not None]
         return plan + TASK_FIGURES[task]
     if task in TASK_FIGURES:
         return TASK_FIGURES[task]
-    shown = [r for r in runs if r["status"] in ("finished", "diverged")]
-    if any(k in store.get_run(r["id"])["metrics"] for r in shown[:3] for k in GENERIC_KEYS):
+    shown = [r for r in runs if r.status in ("finished", "diverged")]
+    if any(k in store.get_run(r.id).metrics for r in shown[:3] for k in GENERIC_KEYS):
         return [("curves", "learning-curves", None, False)]
     return []
 
 
-def _global_warnings(runs: list[dict], lang: str) -> list[Markup]:
+def _global_warnings(runs: list, lang: str) -> list[Markup]:
     out = []
-    bad = [r for r in runs if r["status"] not in ("finished", "diverged")]
+    bad = [r for r in runs if r.status not in ("finished", "diverged")]
     if bad:
         out.append(esc(text("warn_unfinished", lang, n=len(bad)))
-                   + run_links(r["id"] for r in bad))
-    diverged = [r for r in runs if r["status"] == "diverged"]
+                   + run_links(r.id for r in bad))
+    diverged = [r for r in runs if r.status == "diverged"]
     if diverged:
         out.append(esc(text("warn_diverged", lang, n=len(diverged)))
-                   + run_links(r["id"] for r in diverged))
-    versions = sorted({str(r.get("code_version")) for r in runs})
+                   + run_links(r.id for r in diverged))
+    versions = sorted({str(r.code_version) for r in runs})
     if len(versions) > 1:
         out.append(esc(text("warn_versions", lang, n=len(versions), versions="; ".join(versions))))
     return out
 
 
-def _run_block(run: dict, full: dict, figure_ids: list[tuple[str, str]], lang: str) -> Markup:
-    choices = ", ".join(f"{k}={v}" for k, v in (run.get("choices") or {}).items())
-    head = f"{text('run_n', lang, id=run['id'])} — {run['task']}" + \
+def _run_block(run, full, figure_ids: list[tuple[str, str]], lang: str) -> Markup:
+    """One run's section: what it ran, how it ended, its figures, summary, config and
+    environment (``run`` a ``RunRecord``, ``full`` its ``RunDetail``)."""
+    choices = ", ".join(f"{k}={v}" for k, v in (run.choices or {}).items())
+    head = f"{text('run_n', lang, id=run.id)} — {run.task}" + \
         (f" ({choices})" if choices else "") + \
-        f", {text('seed', lang)} {run.get('seed')}: {status_word(run['status'], lang)}"
-    facts = (f"{text('preset', lang)}: {run.get('preset')} · {text('code_version', lang)}: "
-             f"{run.get('code_version')} · {text('started', lang)} {run.get('started_at')} · "
-             f"{text('duration', lang)}: {run.get('duration_s') or 0:.2f}")
+        f", {text('seed', lang)} {run.seed}: {status_word(run.status, lang)}"
+    facts = (f"{text('preset', lang)}: {run.preset} · {text('code_version', lang)}: "
+             f"{run.code_version} · {text('started', lang)} {run.started_at} · "
+             f"{text('duration', lang)}: {run.duration_s or 0:.2f}")
     parts = [tag("h3", head), tag("p", facts)]
-    if run.get("error"):
-        step = run.get("error_step")
+    if run.error:
+        step = run.error_step
         where = f" ({text('step', lang)} {step})" if step is not None else ""
-        parts.append(tag("p", f"{text('error', lang)}{where}: {run['error']}", class_="warning"))
+        parts.append(tag("p", f"{text('error', lang)}{where}: {run.error}", class_="warning"))
+    if run.tags.get("note"):
+        parts.append(tag("p", f"{text('note_prefix', lang)}{run.tags['note']}", class_="note"))
     if figure_ids:
         parts.append(tag("p", [esc(text("figures_of_run", lang) + ": "),
                                Markup(", ".join(link(i, t) for i, t in figure_ids))],
                          class_="runs"))
-    summary = json.dumps(run["summary"], indent=1, sort_keys=True, default=str)
+    summary = json.dumps(run.summary, indent=1, sort_keys=True, default=str)
     parts.append(tag("details", [tag("summary", text("summary", lang)), pre(summary)]))
     parts.append(tag("details", [tag("summary", text("config", lang)),
-                                 pre(json.dumps(run.get("config"), indent=1, ensure_ascii=False,
+                                 pre(json.dumps(run.config, indent=1, ensure_ascii=False,
                                                 default=str))]))
-    env = dict(full.get("environment") or {})
-    env["series"] = full.get("metrics")
-    env["artifacts"] = full.get("artifacts")
+    env = dict(full.environment or {})
+    env["series"] = full.metrics
+    env["artifacts"] = full.artifacts
     parts.append(tag("details", [tag("summary", text("environment", lang)),
                                  pre(json.dumps(env, indent=1, ensure_ascii=False, default=str))]))
-    return tag("div", parts, id=f"run-{run['id']}", class_="run")
+    return tag("div", parts, id=f"run-{run.id}", class_="run")
 
 
 def build_report(store, registry, *, task: str | None = None, lang: str = "en",
                  figure_format: str = "png", band: str = "minmax",
-                 db_label: str | None = None) -> tuple[str, ReportInfo]:
-    """The report's HTML and what it contains. Never raises for missing or bad runs: the
-    report says what is missing instead."""
+                 db_label: str | None = None, only_tag: str | None = None) -> tuple[str, ReportInfo]:
+    """The report's HTML and what it contains (only runs tagged ``only_tag`` when given).
+    Never raises for missing or bad runs: the report says what is missing instead."""
     check_lang(lang)
     language = figure_language(lang)
     info = ReportInfo(lang=lang, figure_lang=language.lang)
-    all_runs = store.list_runs(task=task)
+    all_runs = store.list_runs(task=task, tag=only_tag)
     info.runs = len(all_runs)
-    tasks = sorted({r["task"] for r in all_runs}, key=lambda t: (_suite_order(registry, t), t))
+    tasks = sorted({r.task for r in all_runs}, key=lambda t: (_suite_order(registry, t), t))
     info.tasks = tasks
     warnings: list[Markup] = []
     if language.note:
         warnings.append(esc(language.note))
     if not all_runs:
-        warnings.append(esc(text("no_runs_report", lang, what=f"task={task}" if task else
-                                 text("any_task", lang))))
+        what = ", ".join(p for p in (f"task={task}" if task else "",
+                                     f"tag={only_tag}" if only_tag else "") if p)
+        warnings.append(esc(text("no_runs_report", lang, what=what or text("any_task", lang))))
     warnings += _global_warnings(all_runs, lang)
     info.warnings = [str(w) for w in warnings]
     sections, figures_of_run = [], {}
     for name in tasks:
-        runs = [r for r in all_runs if r["task"] == name]
+        runs = [r for r in all_runs if r.task == name]
         sections.append(_task_section(name, runs, store, registry, language, band,
                                       figure_format, lang, info, figures_of_run))
-    run_blocks = [_run_block(r, store.get_run(r["id"]), figures_of_run.get(r["id"], []), lang)
-                  for r in sorted(all_runs, key=lambda r: (r["task"], r["id"]))]
+    run_blocks = [_run_block(r, store.get_run(r.id), figures_of_run.get(r.id, []), lang)
+                  for r in sorted(all_runs, key=lambda r: (r.task, r.id))]
     title = text("report_title", lang) + (f" — {task}" if task else "")
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = [tag("h1", title),
-            tag("p", text("generated", lang, when=when, db=db_label or store.url,
+            tag("p", text("generated", lang, when=when, db=db_label or store.display,
                           version=__version__))]
     if warnings:
         body.append(tag("section", [tag("h2", text("warnings", lang))] +

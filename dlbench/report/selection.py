@@ -1,8 +1,9 @@
 """Which stored runs a figure or report shows, grouped by plugin choice, with the notes
 a reader needs (runs left out, diverged runs, mixed code versions).
 
-Pure functions over the run dicts of :meth:`ResultStore.list_runs`; the only store call
-is the listing itself.
+Pure functions over the typed run records of ``RunStore.list_runs``; the only store
+call is the listing itself. Runs of two versions (or source digests) of one plugin are
+never merged into one group: their labels show the versions apart.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..bench.choices import parse_choice
+from ..bench.leaderboard import plugin_identity
 from ..errors import UsageError
 from .i18n import Message, Phrase, status_word, text
 
@@ -32,9 +34,11 @@ class RunFilter:
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
     preset: str | None = None
     seeds: tuple[int, ...] = ()
+    tag: str | None = None
 
     @classmethod
-    def parse(cls, *, task=None, ids=(), choices: Iterable[str] = (), preset=None, seeds=()):
+    def parse(cls, *, task=None, ids=(), choices: Iterable[str] = (), preset=None, seeds=(),
+              tag=None):
         """From command-line values; ``choices`` are ``"kind=name"`` strings (repeatable,
         and ``kind=a,b`` accepts either)."""
         wanted: dict[str, list[str]] = {}
@@ -46,7 +50,7 @@ class RunFilter:
                 n.strip() for n in _split_top_level(names) if n.strip())
         return cls(task=task, ids=tuple(int(i) for i in ids),
                    choices=tuple((k, tuple(v)) for k, v in sorted(wanted.items())),
-                   preset=preset, seeds=tuple(int(s) for s in seeds))
+                   preset=preset, seeds=tuple(int(s) for s in seeds), tag=tag or None)
 
     def describe(self) -> Message:
         """``task=convergence, optimizer=adam, seed=0`` (or ``all runs``), in any language
@@ -62,18 +66,22 @@ class RunFilter:
             parts.append(f"preset={self.preset}")
         if self.seeds:
             parts.append(text("filter_seeds", lang, seeds=",".join(map(str, self.seeds))))
+        if self.tag:
+            parts.append(f"tag={self.tag}")
         return ", ".join(parts) or text("all_runs", lang)
 
-    def accepts(self, run: dict) -> bool:
-        if self.task and run["task"] != self.task:
+    def accepts(self, run) -> bool:
+        if self.task and run.task != self.task:
             return False
-        if self.ids and run["id"] not in self.ids:
+        if self.ids and run.id not in self.ids:
             return False
-        if self.preset and run.get("preset") != self.preset:
+        if self.preset and run.preset != self.preset:
             return False
-        if self.seeds and run.get("seed") not in self.seeds:
+        if self.seeds and run.seed not in self.seeds:
             return False
-        stored = run.get("choices") or {}
+        if self.tag and self.tag not in (run.tags or {}):
+            return False
+        stored = run.choices or {}
         return all(kind in stored and any(_choice_matches(stored[kind], v) for v in values)
                    for kind, values in self.choices)
 
@@ -110,21 +118,26 @@ class Group:
     preset: str | None
     choices: dict
     runs: list = field(default_factory=list)
+    #: kind -> ``name version src.digest…`` when another group has the same choices but
+    #: another version of that plugin (set by :meth:`Selection.groups`)
+    versions: dict = field(default_factory=dict)
 
     def label(self, *, with_preset: bool = False, only: Iterable[str] | None = None,
               lang: str = "en") -> str:
         kinds = list(only) if only is not None else list(self.choices)
         words = ", ".join(str(self.choices[k]) if only is not None else f"{k}={self.choices[k]}"
                           for k in kinds if k in self.choices) or text("defaults", lang)
+        if self.versions:
+            words += " [" + ", ".join(self.versions.values()) + "]"
         return f"{words} [{self.preset}]" if with_preset and self.preset else words
 
     @property
     def run_ids(self) -> list[int]:
-        return [r["id"] for r in self.runs]
+        return [r.id for r in self.runs]
 
     @property
     def seeds(self) -> list:
-        return [r.get("seed") for r in self.runs]
+        return [r.seed for r in self.runs]
 
 
 @dataclass
@@ -142,40 +155,63 @@ class Selection:
 
     @property
     def run_ids(self) -> list[int]:
-        return [r["id"] for r in self.runs]
+        return [r.id for r in self.runs]
 
     def groups(self, task: str | None = None) -> list[Group]:
-        """Runs grouped by (task, preset, choices), in order of first appearance (oldest
-        first), each group's runs ordered by seed."""
+        """Runs grouped by (task, preset, choices, versions of the chosen plugins), in
+        order of first appearance (oldest first), each group's runs ordered by seed."""
         out: dict[str, Group] = {}
-        for run in sorted(self.runs, key=lambda r: r["id"]):
-            if task and run["task"] != task:
+        for run in sorted(self.runs, key=lambda r: r.id):
+            if task and run.task != task:
                 continue
-            key = json.dumps([run["task"], run.get("preset"), run.get("choices") or {}],
+            key = json.dumps([run.task, run.preset, run.choices or {}, _versions_of(run)],
                              sort_keys=True)
-            group = out.setdefault(key, Group(run["task"], run.get("preset"),
-                                              dict(run.get("choices") or {})))
+            group = out.setdefault(key, Group(run.task, run.preset, dict(run.choices or {})))
             group.runs.append(run)
         for g in out.values():
-            g.runs.sort(key=lambda r: (r.get("seed") is None, r.get("seed") or 0, r["id"]))
+            g.runs.sort(key=lambda r: (r.seed is None, r.seed or 0, r.id))
+        _show_versions_apart(list(out.values()))
         return list(out.values())
 
     def mixed_presets(self) -> bool:
-        return len({r.get("preset") for r in self.runs}) > 1
+        return len({r.preset for r in self.runs}) > 1
 
     def tasks(self) -> list[str]:
-        return sorted({r["task"] for r in self.runs})
+        return sorted({r.task for r in self.runs})
 
 
-def select(runs: list[dict], filt: RunFilter) -> Selection:
+def _versions_of(run) -> dict:
+    """kind -> [version, code digest] of each chosen plugin of ``run``."""
+    plugins = (run.config or {}).get("plugins") or {}
+    return {k: [(plugins.get(k) or {}).get("version"), (plugins.get(k) or {}).get("code_digest")]
+            for k in (run.choices or {})}
+
+
+def _show_versions_apart(groups: list[Group]) -> None:
+    """Groups with the same label but another version of a chosen plugin get that
+    plugin's identity in their label."""
+    same: dict[str, list[Group]] = {}
+    for g in groups:
+        same.setdefault(json.dumps([g.task, g.preset, g.choices], sort_keys=True), []).append(g)
+    for members in same.values():
+        if len(members) < 2:
+            continue
+        versions = [_versions_of(g.runs[0]) for g in members]
+        differ = [k for k in members[0].choices
+                  if len({json.dumps(v.get(k)) for v in versions}) > 1]
+        for g in members:
+            g.versions = {k: plugin_identity(g.runs[0].config, k) for k in differ}
+
+
+def select(runs: list, filt: RunFilter) -> Selection:
     """Apply ``filt`` to ``runs`` and write the notes: none matched, runs left out
     (failed, interrupted, running), diverged runs shown, mixed code versions. Notes are
     :class:`~dlbench.report.i18n.Message` s: English as text, any language by ``.to``."""
     matched, hidden = _newest_of_each(r for r in runs if filt.accepts(r))
-    sel = Selection(filt, [r for r in matched if r["status"] in PLOTTED_STATUSES],
-                    [r for r in matched if r["status"] not in PLOTTED_STATUSES])
+    sel = Selection(filt, [r for r in matched if r.status in PLOTTED_STATUSES],
+                    [r for r in matched if r.status not in PLOTTED_STATUSES])
     if filt.ids:
-        missing = sorted(set(filt.ids) - {r["id"] for r in runs})
+        missing = sorted(set(filt.ids) - {r.id for r in runs})
         if missing:
             sel.notes.append(Message("note_no_id", ids=", ".join(map(str, missing))))
     if not matched:
@@ -189,28 +225,28 @@ def select(runs: list[dict], filt: RunFilter) -> Selection:
     if hidden:
         sel.notes.append(Message("note_hidden", n=len(hidden),
                                  ids=", ".join(str(i) for i in hidden)))
-    diverged = [r for r in sel.runs if r["status"] == "diverged"]
+    diverged = [r for r in sel.runs if r.status == "diverged"]
     if diverged:
         sel.notes.append(Message("note_diverged", n=len(diverged), ids=_ids(diverged)))
-    versions = sorted({str(r.get("code_version")) for r in sel.runs})
+    versions = sorted({str(r.code_version) for r in sel.runs})
     if len(versions) > 1:
         sel.notes.append(Message("note_versions", n=len(versions), versions="; ".join(versions)))
     return sel
 
 
-def _ids(runs: list[dict]) -> str:
-    return ", ".join(str(r["id"]) for r in runs)
+def _ids(runs: list) -> str:
+    return ", ".join(str(r.id) for r in runs)
 
 
-def _newest_of_each(runs) -> tuple[list[dict], list[int]]:
+def _newest_of_each(runs) -> tuple[list, list[int]]:
     """Keep the newest run of each (config hash, code version): a rerun with ``--force``
     replaces its older copy instead of counting as one more seed. Runs without a hash
     are all kept."""
     kept, hidden, seen = [], [], set()
-    for run in sorted(runs, key=lambda r: -r["id"]):
-        key = (run.get("config_hash"), run.get("code_version"))
-        if run.get("config_hash") and key in seen:
-            hidden.append(run["id"])
+    for run in sorted(runs, key=lambda r: -r.id):
+        key = (run.config_hash, run.code_version)
+        if run.config_hash and key in seen:
+            hidden.append(run.id)
             continue
         seen.add(key)
         kept.append(run)
@@ -218,14 +254,14 @@ def _newest_of_each(runs) -> tuple[list[dict], list[int]]:
 
 
 def select_from_store(store, filt: RunFilter) -> Selection:
-    return select(store.list_runs(task=filt.task), filt)
+    return select(store.list_runs(task=filt.task, tag=filt.tag), filt)
 
 
-def status_counts(runs: list[dict]) -> Message:
+def status_counts(runs: list) -> Message:
     """``1 failed, 2 interrupted`` (``失敗 1 件、中断 2 件``)."""
     counts: dict[str, int] = {}
     for r in runs:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
+        counts[r.status] = counts.get(r.status, 0) + 1
     return Phrase(lambda lang: text("list_sep", lang).join(
         text("status_count", lang, n=n, status=status_word(s, lang))
         for s, n in sorted(counts.items())))

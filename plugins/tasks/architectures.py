@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from dlbench.bench import Dataset, Preset, Task, TaskConfig, setting
+from dlbench.bench import Dataset, Metric, Preset, Task, TaskConfig, setting
+from dlbench.errors import check_range
 
 from .cnn_training import accuracy, fit, load_images
 
@@ -72,6 +73,13 @@ class Architectures(Task):
     Config = ArchitecturesConfig
     grid = ("architecture", "dataset")
     primary_metric = ("test_acc", "max")
+    metrics = {
+        "test_acc": Metric("max", "test accuracy after the last epoch"),
+        "train_acc": Metric("max", "training accuracy after the last epoch"),
+        "params": Metric("min", "number of trainable parameters"),
+        "macs": Metric("min", "multiply-accumulates of one forward pass of one image"),
+        "seconds_per_epoch": Metric("min", "wall-clock seconds per training epoch"),
+    }
     standard = False
     suite_order = 20
     # per run; book: SimpleConvNet ~25 s/epoch and DeepConvNet ~110 s/epoch on MNIST with

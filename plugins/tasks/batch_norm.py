@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dlbench.bench import Dataset, Preset, Task, TaskConfig, setting
+from dlbench.bench import Dataset, Metric, Preset, Task, TaskConfig, setting
 
 from .common import child_rng, fit_mlp
 
@@ -47,6 +47,12 @@ class BatchNormTask(Task):
     Config = BatchNormConfig
     grid = ("regularizer",)
     primary_metric = ("mean_train_acc", "max")
+    metrics = {
+        "mean_train_acc": Metric("max", "training accuracy, mean over the weight scales"),
+        "min_train_acc": Metric("max", "training accuracy at the worst weight scale"),
+        "mean_test_acc": Metric("max", "test accuracy, mean over the weight scales"),
+        "scales_above_50": Metric("max", "weight scales whose training accuracy is above 50%"),
+    }
     estimate_s = {"quick": 3.0, "test": 0.2, "book": 60.0}
     presets = {
         "quick": Preset(choices={"regularizer": ["none", "batch-norm"]}, seeds=3, budget_s=45,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dlbench.bench import Dataset, Preset, RunResult, Task, TaskConfig, setting
+from dlbench.bench import Dataset, Metric, Preset, RunResult, Task, TaskConfig, setting
 from dlbench.bench.metrics import area_under_curve, steps_to_target
 
 from .common import BOOK_LRS, child_rng, fit_mlp
@@ -62,6 +62,20 @@ class Convergence(Task):
     grid = ("optimizer",)
     owns = {"optimizer": {"lr": "lr_grid"}}  # every optimizer runs at each rate of lr_grid
     primary_metric = ("steps_to_target", "min")
+    metrics = {
+        "steps_to_target": Metric("min", "steps until the loss ≤ target_loss, at the best lr"),
+        "seconds_to_target": Metric("min", "seconds until the loss ≤ target_loss, at the best lr"),
+        "final_loss": Metric("min", "mean training loss over the last steps, at the best lr"),
+        "auc": Metric("min", "area under the loss curve (mean loss), at the best lr"),
+        "test_acc": Metric("max", "test accuracy at the best lr"),
+        "best_lr": Metric("min", "learning rate picked on lr_grid (a setting, not a score)"),
+        "best_on_edge": Metric("min", "1 if the best lr is on the edge of lr_grid"),
+        "diverged_lrs": Metric("min", "learning rates of the grid that diverged"),
+        "target_loss": Metric("min", "the target loss used (a setting, not a score)"),
+        "book_lr": Metric("min", "the book's learning rate (a setting, not a score)"),
+        "book_steps_to_target": Metric("min", "steps to target_loss at the book's lr"),
+        "book_final_loss": Metric("min", "final training loss at the book's lr"),
+    }
     estimate_s = {"quick": 1.5, "test": 0.2, "book": 60.0}
     presets = {
         "quick": Preset(choices={"optimizer": ["sgd", "momentum", "adagrad", "adam"]}, seeds=3,

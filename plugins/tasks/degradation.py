@@ -32,7 +32,7 @@ import numpy as np
 
 from dlbench.arch import (act, adaptive_avgpool, batchnorm, block, build, conv, dense, flatten,
                           infer, seq)
-from dlbench.bench import Dataset, Preset, Task, TaskConfig, setting
+from dlbench.bench import Dataset, Metric, Preset, Task, TaskConfig, setting
 from dlbench.bench.choices import parse_choice
 from dlbench.errors import HyperparameterError
 
@@ -144,6 +144,18 @@ class Degradation(Task):
     Config = DegradationConfig
     grid = ("net",)
     primary_metric = ("train_error", "min")
+    metrics = {
+        "train_error": Metric("min", "training error (1 − accuracy) of the trained net"),
+        "train_acc": Metric("max", "training accuracy of the trained net"),
+        "test_acc": Metric("max", "test accuracy after the last epoch"),
+        "final_running_train_error": Metric("min", "running training error of the last epoch"),
+        "grad_norm_ratio": Metric("target", "first / last layer gradient norm at init; 1 is "
+                                  "healthy", target=1.0, log=True),
+        "params": Metric("min", "number of trainable parameters"),
+        "macs": Metric("min", "multiply-accumulates of one forward pass of one image"),
+        "depth": Metric("min", "layers with weights (a setting, not a score)"),
+        "seconds_per_epoch": Metric("min", "wall-clock seconds per training epoch"),
+    }
     standard = False
     suite_order = 21
     # per run, one core: quick depth 8 ~1 s/epoch, depth 32 ~5 s/epoch on shapes; book

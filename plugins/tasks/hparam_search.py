@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dlbench.bench import Dataset, Preset, Task, TaskConfig, setting
+from dlbench.bench import Dataset, Metric, Preset, Task, TaskConfig, setting
 
 from .common import child_rng, fit_mlp
 
@@ -54,6 +54,14 @@ class HyperparameterSearch(Task):
     grid = ("optimizer",)
     owns = {"optimizer": {"lr": "log10_lr"}}  # each trial draws its own lr
     primary_metric = ("best_val_acc", "max")
+    metrics = {
+        "best_val_acc": Metric("max", "validation accuracy of the best trial"),
+        "median_val_acc": Metric("max", "median validation accuracy over the trials"),
+        "top_mean_val_acc": Metric("max", "mean validation accuracy of the best trials"),
+        "best_lr": Metric("min", "learning rate of the best trial (not a score)"),
+        "best_weight_decay": Metric("min", "weight decay of the best trial (not a score)"),
+        "trials": Metric("max", "trials run"),
+    }
     estimate_s = {"quick": 3.0, "test": 0.1, "book": 300.0}
     presets = {
         "quick": Preset(config={"trials": 20, "epochs": 30, "log10_lr": [-4.0, 0.0]}, seeds=3,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dlbench.bench import Diverged, Preset, Surface, Task, TaskConfig, setting
+from dlbench.bench import Diverged, Metric, Preset, Surface, Task, TaskConfig, setting
 from dlbench.nn import Parameter
 
 BOOK_STEPS = {"book-bowl": 30}
@@ -46,6 +46,16 @@ class Trajectories(Task):
     Config = TrajectoriesConfig
     grid = ("optimizer", "dataset")
     primary_metric = ("final_gap_mean", "min")  # over the paths that stayed finite
+    metrics = {
+        "final_gap_mean": Metric("min", "f(end) − f(minimum), mean over the finite paths"),
+        "final_gap_min": Metric("min", "f(end) − f(minimum), best path"),
+        "diverged_starts": Metric("min", "starting points whose path diverged"),
+        "reached_eps": Metric("max", "starting points whose path came within eps of the minimum"),
+        "steps_to_eps": Metric("min", "median steps to come within eps of the minimum"),
+        "starts": Metric("max", "starting points (a setting, not a score)"),
+        "lr": Metric("min", "learning rate used (a setting, not a score)"),
+        "steps": Metric("min", "steps per path (a setting, not a score)"),
+    }
     estimate_s = {"quick": 0.05, "test": 0.02, "book": 0.05}
     presets = {
         "quick": Preset(config={"random_starts": 2},

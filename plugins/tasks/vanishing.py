@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dlbench.bench import Dataset, Preset, Task, TaskConfig, setting
+from dlbench.bench import Dataset, Metric, Preset, Task, TaskConfig, setting
 from dlbench.bench.models import dense_names, mlp
 
 from .common import child_rng, fit_mlp
@@ -69,7 +69,24 @@ class VanishingGradients(Task):
                "ja": "活性化関数 × 初期値ごとの、層別の活性化ヒストグラム・飽和率・勾配ノルム"}
     Config = VanishingConfig
     grid = ("activation", "initializer")
-    primary_metric = ("grad_ratio", "max")
+    primary_metric = ("grad_ratio", "target")
+    metrics = {
+        "grad_ratio": Metric("target", "first / last layer gradient norm: ≪ 1 vanishing, ≫ 1 "
+                             "exploding", target=1.0, log=True),
+        "grad_norm_first": Metric("target", "gradient norm of the first layer",
+                                  target=1.0, log=True),
+        "grad_norm_last": Metric("target", "gradient norm of the last layer",
+                                 target=1.0, log=True),
+        "act_std_first": Metric("target", "std of the first layer's activations (histograms)",
+                                target=1.0, log=True),
+        "act_std_last": Metric("target", "std of the last layer's activations (histograms)",
+                               target=1.0, log=True),
+        "saturated_mean": Metric("min", "fraction of saturated activations, mean over layers"),
+        "dead_mean": Metric("min", "fraction of dead (zero) activations, mean over layers"),
+        "train_acc": Metric("max", "training accuracy after the short training run"),
+        "test_acc": Metric("max", "test accuracy after the short training run"),
+        "train_diverged": Metric("min", "1 if the short training run diverged"),
+    }
     estimate_s = {"quick": 0.5, "test": 0.1, "book": 5.0}
     presets = {
         "quick": Preset(choices={"activation": ["sigmoid", "tanh", "relu"],

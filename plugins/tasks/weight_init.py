@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dlbench.bench import Dataset, Preset, Task, TaskConfig, setting
+from dlbench.bench import Dataset, Metric, Preset, Task, TaskConfig, setting
 from dlbench.bench.metrics import area_under_curve, steps_to_target
 
 from .common import fit_mlp
@@ -45,6 +45,13 @@ class WeightInit(Task):
     Config = WeightInitConfig
     grid = ("initializer",)
     primary_metric = ("final_loss", "min")
+    metrics = {
+        "final_loss": Metric("min", "mean training loss over the last steps"),
+        "auc": Metric("min", "area under the loss curve (mean loss)"),
+        "steps_to_target": Metric("min", "steps until the loss ≤ target"),
+        "train_acc": Metric("max", "training accuracy at the end"),
+        "test_acc": Metric("max", "test accuracy at the end"),
+    }
     estimate_s = {"quick": 0.5, "test": 0.05, "book": 20.0}
     presets = {
         "quick": Preset(choices={"initializer": ["normal(std=0.01)", "xavier", "he"]}, seeds=3,

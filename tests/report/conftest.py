@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import dlbench
-from dlbench.storage import ResultStore
+from dlbench.storage import RunStore
 
 STANDARD_TASKS = ("vanishing-gradients", "weight-init", "batch-norm", "overfitting",
                   "convergence", "trajectories", "hyperparameter-search")
@@ -28,15 +28,12 @@ def add_run(store, task, choices, *, seed=0, status="finished", summary=None, se
     config = config or {"task": task, "settings": dict(choices), "seed": seed}
     digest = hashlib.sha256(json.dumps([task, choices, seed, code_version, status],
                                        sort_keys=True).encode()).hexdigest()
-    run_id = store.create_run(task=task, config=config, config_hash=digest, choices=choices,
-                              seed=seed, preset="test", code_version=code_version,
-                              environment={"python_version": "3.11", "numpy_version": "2"})
-    for key, (steps, values) in (series or {}).items():
-        store.log_metrics(run_id, [(key, s, v) for s, v in zip(steps, values)])
-    for key, array in (artifacts or {}).items():
-        store.log_artifact(run_id, key, array)
-    store.finish_run(run_id, status, summary=summary or {}, error=error, duration_s=0.01)
-    return run_id
+    return store.add_run(
+        task=task, config=config, config_hash=digest, choices=choices, seed=seed,
+        preset="test", code_version=code_version, status=status,
+        environment={"python_version": "3.11", "numpy_version": "2"}, summary=summary or {},
+        series={k: list(zip(steps, values)) for k, (steps, values) in (series or {}).items()},
+        artifacts=artifacts or {}, error=error, duration_s=0.01)
 
 
 def add_cnn_runs(store) -> list[int]:
@@ -61,7 +58,7 @@ def seeded_db(tmp_path_factory) -> str:
     for task in STANDARD_TASKS:
         outcomes = dlbench.run(task, preset="test", seeds=2, db=url)
         assert {o.status for o in outcomes} <= {"finished", "diverged"}, task
-    with ResultStore(url) as store:
+    with RunStore(url, create=True) as store:
         add_cnn_runs(store)
     dlbench._default_registry = None
     return url
@@ -69,15 +66,15 @@ def seeded_db(tmp_path_factory) -> str:
 
 @pytest.fixture
 def store(seeded_db):
-    with ResultStore(seeded_db) as s:
+    with RunStore(seeded_db) as s:
         yield s
 
 
-def runs_of(store, task, **choices) -> list[dict]:
+def runs_of(store, task, **choices) -> list:
     """The runs of ``task`` with these choices, by seed."""
     runs = [r for r in store.list_runs(task=task)
-            if all(r["choices"].get(k) == v for k, v in choices.items())]
-    return sorted(runs, key=lambda r: r["seed"])
+            if all(r.choices.get(k) == v for k, v in choices.items())]
+    return sorted(runs, key=lambda r: r.seed)
 
 
 def lines_with_gid(ax, prefix: str):

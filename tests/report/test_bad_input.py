@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from dlbench.report import FIGURE_KINDS, RunFilter, make_figure
-from dlbench.storage import ResultStore
+from dlbench.storage import RunStore
 
 from .conftest import add_run, lines_with_gid, note_text
 
@@ -16,7 +16,7 @@ from .conftest import add_run, lines_with_gid, note_text
 def messy(tmp_path):
     """Overfitting runs: two finished seeds (code v1), one diverged, one failed, one of
     code v2; 300 training samples, batch 100, so 3 iterations per epoch."""
-    store = ResultStore(f"sqlite:///{tmp_path / 'messy.db'}")
+    store = RunStore(f"sqlite:///{tmp_path / 'messy.db'}", create=True)
     config = {"settings": {"batch_size": 100}, "dataset": {"sizes": {"train": 300}}}
     steps = np.array([3, 6, 9])
     ids = {}
@@ -75,7 +75,7 @@ def test_only_failed_runs_say_so(messy):
 
 
 def test_runs_without_the_needed_data(tmp_path):
-    with ResultStore(f"sqlite:///{tmp_path / 'x.db'}") as store:
+    with RunStore(f"sqlite:///{tmp_path / 'x.db'}", create=True) as store:
         add_run(store, "architectures", {"architecture": "lenet"}, summary={"test_acc": 0.9})
         add_run(store, "vanishing-gradients", {"activation": "relu", "initializer": "he"})
         add_run(store, "degradation", {"architecture": "plain-20"})
@@ -88,7 +88,7 @@ def test_runs_without_the_needed_data(tmp_path):
 
 
 def test_trajectories_of_an_unknown_surface_still_draw_the_paths(tmp_path):
-    with ResultStore(f"sqlite:///{tmp_path / 'x.db'}") as store:
+    with RunStore(f"sqlite:///{tmp_path / 'x.db'}", create=True) as store:
         path = np.array([[1.0, 1.0], [0.5, 0.4], [np.inf, 0.0]])
         add_run(store, "trajectories", {"optimizer": "sgd", "dataset": "gone-surface"},
                 artifacts={"path/0": path})
@@ -99,7 +99,7 @@ def test_trajectories_of_an_unknown_surface_still_draw_the_paths(tmp_path):
 
 
 def test_batch_norm_scales_where_training_diverged(tmp_path):
-    with ResultStore(f"sqlite:///{tmp_path / 'x.db'}") as store:
+    with RunStore(f"sqlite:///{tmp_path / 'x.db'}", create=True) as store:
         for seed, first in ((0, np.nan), (1, 0.4)):
             table = np.array([[1.0, first, first], [0.01, 0.9, 0.8]])
             add_run(store, "batch-norm", {"regularizer": "none"}, seed=seed,

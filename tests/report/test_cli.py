@@ -79,11 +79,11 @@ def test_report_in_japanese_falls_back_to_english_labels_and_says_so(invoke, see
 def test_japanese_labels_with_a_japanese_font(seeded_db, monkeypatch):
     from dlbench.report import FigureOptions, make_figure
     from dlbench.report.fonts import figure_language
-    from dlbench.storage import ResultStore
+    from dlbench.storage import RunStore
 
     language = figure_language("ja", installed={"DejaVu Sans", "IPAexGothic"})
     assert language.lang == "ja" and language.font == "IPAexGothic" and language.note is None
-    with ResultStore(seeded_db) as store:
+    with RunStore(seeded_db, create=True) as store:
         fig = make_figure("accuracy-curves", store, options=FigureOptions(language)).figure
     assert fig.axes[0].get_xlabel() == "エポック" and fig.axes[0].get_ylabel() == "認識精度"
     assert fig.axes[0].xaxis.label.get_fontfamily()[0] == "IPAexGothic"

@@ -18,7 +18,7 @@ from .conftest import CNN_RUNS, lines_with_gid, note_text, runs_of
 
 def stored_mean(store, runs, key):
     """Mean over seeds of a series that every run logged at the same steps."""
-    series = [store.metric_series(r["id"], key) for r in runs]
+    series = [store.metric_series(r.id, key) for r in runs]
     steps = series[0][0]
     assert all(np.array_equal(s, steps) for s, _ in series)
     values = np.array([v for _, v in series])
@@ -47,8 +47,8 @@ def test_activation_histograms_one_panel_per_layer_mean_counts(store):
     result = make_figure("activation-histograms", store)
     fig = result.figure
     groups = runs_of(store, "vanishing-gradients")
-    combos = {(r["choices"]["activation"], r["choices"]["initializer"]) for r in groups}
-    layers = store.artifact(groups[0]["id"], "hist").shape[0]
+    combos = {(r.choices["activation"], r.choices["initializer"]) for r in groups}
+    layers = store.artifact(groups[0].id, "hist").shape[0]
     assert len(fig.axes) == len(combos) * layers == 4 * 5
     assert [ax.get_title() for ax in fig.axes[:layers]] == [f"layer {i}" for i in range(1, 6)]
     # sigmoid's bins are fixed on [0, 1], so the mean over seeds is a plain mean per bin
@@ -56,8 +56,8 @@ def test_activation_histograms_one_panel_per_layer_mean_counts(store):
                if fig.axes[i * layers].get_ylabel().startswith("sigmoid, normal(std=1.0)"))
     runs = runs_of(store, "vanishing-gradients", activation="sigmoid", initializer="normal(std=1.0)")
     assert len(runs) == 2
-    hists = np.array([store.artifact(r["id"], "hist") for r in runs], dtype=float)
-    edges = store.artifact(runs[0]["id"], "hist_edges")
+    hists = np.array([store.artifact(r.id, "hist") for r in runs], dtype=float)
+    edges = store.artifact(runs[0].id, "hist_edges")
     for layer in range(layers):
         ax = fig.axes[row * layers + layer]
         mean_patch = next(p for p in ax.patches if p.get_gid() == f"hist:{row}:{layer}")
@@ -69,16 +69,16 @@ def test_activation_histograms_one_panel_per_layer_mean_counts(store):
         np.testing.assert_allclose(hi, hists[:, layer].max(axis=0))
         np.testing.assert_allclose(lo, hists[:, layer].min(axis=0))
     assert fig.axes[-1].get_xlabel() == "activation value"
-    assert sorted(result.run_ids) == sorted(r["id"] for r in groups)
+    assert sorted(result.run_ids) == sorted(r.id for r in groups)
 
 
 def test_relu_histograms_keep_the_count_when_seeds_have_different_bins(store):
     fig = make_figure("activation-histograms", store,
                       RunFilter.parse(choices=["activation=relu", "initializer=he"])).figure
     runs = runs_of(store, "vanishing-gradients", activation="relu", initializer="he")
-    edges = [store.artifact(r["id"], "hist_edges") for r in runs]
+    edges = [store.artifact(r.id, "hist_edges") for r in runs]
     assert not np.allclose(edges[0], edges[1])  # ReLU's range follows each seed's data
-    total = store.artifact(runs[0]["id"], "hist").sum(axis=1)[0]
+    total = store.artifact(runs[0].id, "hist").sum(axis=1)[0]
     assert len(fig.axes) == 5
     values, plotted, _ = next(p for p in fig.axes[0].patches if p.get_gid() == "hist:0:0").get_data()
     assert plotted[0] == pytest.approx(min(e[0] for e in edges))
@@ -108,7 +108,7 @@ def test_std_band_is_mean_plus_minus_sample_std(store):
     ax = fig.axes[0]
     line = lines_with_gid(ax, "group:")[0]
     act, init = line.get_label().split(", ", 1)
-    values = np.array([store.metric_series(r["id"], "grad_norm")[1]
+    values = np.array([store.metric_series(r.id, "grad_norm")[1]
                        for r in runs_of(store, "vanishing-gradients", activation=act, initializer=init)])
     sd = np.sqrt(((values - values.mean(0)) ** 2).sum(0) / (len(values) - 1))
     assert_band(band_of(ax, line.get_gid() + ":band"), np.arange(1, values.shape[1] + 1),
@@ -125,7 +125,7 @@ def test_loss_curves_per_optimizer(store, smooth):
     assert ("smooth_curve" in ax.get_ylabel()) == smooth
     for line in lines:
         runs = runs_of(store, "convergence", optimizer=line.get_label().split(" ")[0])
-        raw = np.array([store.metric_series(r["id"], "loss")[1] for r in runs])
+        raw = np.array([store.metric_series(r.id, "loss")[1] for r in runs])
         expected = np.mean([smooth_curve(v) for v in raw], axis=0) if smooth else raw.mean(0)
         np.testing.assert_allclose(line.get_ydata(), expected)
         if smooth:
@@ -152,10 +152,10 @@ def test_optimizer_paths_over_the_contour(store):
         paths = lines_with_gid(ax, "path:")
         runs = runs_of(store, "trajectories", optimizer=optimizer)
         assert len(paths) == 1  # the standard start, drawn once for both seeds
-        stored = store.artifact(runs[0]["id"], "path/0")
+        stored = store.artifact(runs[0].id, "path/0")
         np.testing.assert_allclose(np.column_stack([paths[0].get_xdata(), paths[0].get_ydata()]),
                                    stored)
-        np.testing.assert_allclose(stored, store.artifact(runs[1]["id"], "path/0"))
+        np.testing.assert_allclose(stored, store.artifact(runs[1].id, "path/0"))
     assert fig.axes[0].get_xlabel() == "x" and fig.axes[0].get_ylabel() == "y"
 
 
@@ -185,7 +185,7 @@ def test_batch_norm_accuracy_against_weight_scale(store):
     assert len(lines) == 4  # (none, batch-norm) × (train, test)
     for line in lines:
         reg, split = line.get_label().split(" — ")
-        tables = np.array([store.artifact(r["id"], "accuracy_by_scale")
+        tables = np.array([store.artifact(r.id, "accuracy_by_scale")
                            for r in runs_of(store, "batch-norm", regularizer=reg)])
         col = 1 if split == "train" else 2
         order = np.argsort(tables[0, :, 0])
@@ -197,7 +197,7 @@ def test_search_trials_plot_every_trial(store):
     fig = make_figure("search-trials", store).figure
     lr_ax, wd_ax = fig.axes
     runs = runs_of(store, "hyperparameter-search")
-    trials = np.vstack([store.artifact(r["id"], "trials") for r in runs])
+    trials = np.vstack([store.artifact(r.id, "trials") for r in runs])
     (points,) = [c for c in lr_ax.collections if c.get_gid() == "group:0"]
     np.testing.assert_allclose(np.asarray(points.get_offsets()), trials[:, [0, 2]])
     (points,) = [c for c in wd_ax.collections if c.get_gid() == "group:0"]
@@ -257,17 +257,38 @@ def test_figures_have_no_notes_on_clean_data(store):
 
 def test_gradient_norms_of_degradation_runs_plot_one_line_per_net(tmp_path):
     import dlbench
-    from dlbench.storage import ResultStore
+    from dlbench.storage import RunStore
 
     url = f"sqlite:///{tmp_path / 'degradation.db'}"
     dlbench.run("degradation", preset="test", seed=0, db=url)
-    with ResultStore(url) as store:
+    with RunStore(url, create=True) as store:
         fig = make_figure("gradient-norms", store, RunFilter.parse(task="degradation")).figure
         (ax,) = fig.axes
         lines = lines_with_gid(ax, "group:")
         assert sorted(line.get_label() for line in lines) == ["plain(depth=8)", "residual(depth=8)"]
         for line in lines:
             [run] = runs_of(store, "degradation", net=line.get_label())
-            steps, values = store.metric_series(run["id"], "grad_norm")
+            steps, values = store.metric_series(run.id, "grad_norm")
             np.testing.assert_allclose(line.get_xdata(), steps)
             np.testing.assert_allclose(line.get_ydata(), values)
+
+
+def test_two_versions_of_one_optimizer_are_two_lines_with_their_versions(tmp_path):
+    """An edited plugin (same name, new source digest) must not merge into the old one's line."""
+    from dlbench.storage import RunStore
+
+    from .conftest import add_run
+
+    with RunStore(f"sqlite:///{tmp_path / 'v.db'}", create=True) as store:
+        for digest, code, scale in (("ab12cd", "code-old", 1.0), ("ef34ab", "code-new", 0.5)):
+            config = {"task": "weight-init", "settings": {}, "seed": 0,
+                      "plugins": {"initializer": {"name": "halver", "version": "1.0",
+                                                  "code_digest": digest}}}
+            add_run(store, "weight-init", {"initializer": "halver"}, config=config,
+                    code_version=code, series={"loss": ([1, 2, 3], [2.0 * scale, scale, scale])})
+        fig = make_figure("loss-curves", store, RunFilter(task="weight-init")).figure
+    labels = sorted(t.get_text() for ax in fig.axes if ax.get_legend()
+                    for t in ax.get_legend().get_texts())
+    assert "halver [halver 1.0 src.ab12…]" in labels and "halver [halver 1.0 src.ef34…]" in labels
+    means = sorted(float(ln.get_ydata()[0]) for ax in fig.axes for ln in lines_with_gid(ax, "group"))
+    assert means == [1.0, 2.0]

@@ -16,7 +16,7 @@ from dlbench.report import FIGURE_KINDS, FigureOptions, RunFilter, build_report,
 from dlbench.report import fonts as fonts_module
 from dlbench.report.fonts import figure_language
 from dlbench.report.i18n import TEXT, Message
-from dlbench.storage import RUN_STATUSES, ResultStore
+from dlbench.storage import RUN_STATUSES, RunStore
 
 from .conftest import add_run, note_text
 
@@ -99,10 +99,10 @@ JA_FONT = figure_language("ja")
 def ja_report(seeded_db):
     """The whole seeded database reported in Japanese with no Japanese font installed
     (the strictest case: figures are drawn in English, the report must not be)."""
-    with pytest.MonkeyPatch.context() as mp, ResultStore(seeded_db) as store:
+    with pytest.MonkeyPatch.context() as mp, RunStore(seeded_db, create=True) as store:
         without_font(mp)
         text, info = build_report(store, dlbench.registry(), lang="ja")
-        identifiers = {k for r in store.list_runs() for k in [*r["choices"], *r["summary"]]}
+        identifiers = {k for r in store.list_runs() for k in [*r.choices, *r.summary]}
     dlbench._default_registry = None
     return text, info, identifiers
 
@@ -124,7 +124,7 @@ def test_no_english_sentence_in_the_japanese_report(ja_report):
 
 
 def test_the_checks_find_english_in_the_english_report(seeded_db):
-    with ResultStore(seeded_db) as store:
+    with RunStore(seeded_db, create=True) as store:
         text, _ = build_report(store, dlbench.registry(), task="convergence", lang="en")
     dlbench._default_registry = None
     page = Visible(text)
@@ -162,7 +162,7 @@ def test_the_missing_font_is_said_once_in_the_japanese_report(ja_report):
 def messy_ja(tmp_path):
     """A failed run (with its step), a diverged one and a second code version, reported
     in Japanese."""
-    with ResultStore(f"sqlite:///{tmp_path / 'messy.db'}") as store:
+    with RunStore(f"sqlite:///{tmp_path / 'messy.db'}", create=True) as store:
         ids = {"ok": add_run(store, "weight-init", {"initializer": "he"},
                              series={"loss": ([1, 2], [2.0, 1.0])}, summary={"final_loss": 1.0}),
                "diverged": add_run(store, "weight-init", {"initializer": "normal(std=10)"},
@@ -170,7 +170,7 @@ def messy_ja(tmp_path):
                                    summary={"final_loss": np.nan}),
                "failed": add_run(store, "weight-init", {"initializer": "zeros"},
                                  status="failed", code_version="test-v2")}
-        store.finish_run(ids["failed"], "failed", error="FloatingPointError: boom", error_step=7)
+        store.store_result(ids["failed"], status="failed", error="FloatingPointError: boom", error_step=7)
         text, info = build_report(store, dlbench.registry(), lang="ja")
     dlbench._default_registry = None
     return text, info, ids
@@ -215,7 +215,7 @@ def test_every_figure_is_drawn_in_japanese_with_a_japanese_font(store, kind):
 
 def test_notes_drawn_in_a_japanese_figure(tmp_path):
     """Selection notes and one figure's own notes (zero gradient norms on a log scale)."""
-    with ResultStore(f"sqlite:///{tmp_path / 'g.db'}") as store:
+    with RunStore(f"sqlite:///{tmp_path / 'g.db'}", create=True) as store:
         choices = {"activation": "relu", "initializer": "normal(std=1)"}
         ok = add_run(store, "vanishing-gradients", choices,
                      series={"grad_norm": ([1, 2, 3], [0.0, 1e-3, 1e-2])})
@@ -238,7 +238,7 @@ def test_every_kind_explains_an_empty_selection_in_japanese(store, kind):
 
 
 def test_why_a_figure_is_empty_in_japanese(tmp_path):
-    with ResultStore(f"sqlite:///{tmp_path / 'x.db'}") as store:
+    with RunStore(f"sqlite:///{tmp_path / 'x.db'}", create=True) as store:
         add_run(store, "architectures", {"architecture": "lenet"}, summary={"test_acc": 0.9})
         add_run(store, "vanishing-gradients", {"activation": "relu", "initializer": "he"})
         add_run(store, "trajectories", {"optimizer": "sgd", "dataset": "gone-surface"},
@@ -292,7 +292,7 @@ def test_a_message_is_english_text_until_asked_for_another_language():
 def test_leaderboard_cells_in_japanese(tmp_path):
     from dlbench.report.tables import leaderboard_table
 
-    with ResultStore(f"sqlite:///{tmp_path / 'x.db'}") as store:
+    with RunStore(f"sqlite:///{tmp_path / 'x.db'}", create=True) as store:
         for seed in (0, 1):
             add_run(store, "convergence", {}, seed=seed,
                     summary={"steps_to_target": float("inf") if seed else 40.0, "best_lr": 0.1,

@@ -12,7 +12,7 @@ import pytest
 import dlbench
 from dlbench.report import build_report, write_report
 from dlbench.report import fonts as fonts_module
-from dlbench.storage import ResultStore
+from dlbench.storage import RunStore
 
 from .conftest import add_run
 
@@ -75,7 +75,7 @@ class Page(HTMLParser):
 @pytest.fixture(scope="module")
 def report(seeded_db, tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
-    with ResultStore(seeded_db) as store:
+    with RunStore(seeded_db, create=True) as store:
         info = write_report(store, dlbench.registry(), out)
     dlbench._default_registry = None
     return info, info.path.read_text(encoding="utf-8")
@@ -122,9 +122,9 @@ def test_report_contains_every_figure_and_table_it_lists(report, seeded_db):
     for table_id, _ in info.tables:
         assert page.ids[table_id][0] == "table"
         assert len(page.inside(table_id, "tr")) >= 2  # header and at least one row
-    with ResultStore(seeded_db) as store:
-        tasks = sorted({r["task"] for r in store.list_runs()})
-        run_ids = [r["id"] for r in store.list_runs()]
+    with RunStore(seeded_db, create=True) as store:
+        tasks = sorted({r.task for r in store.list_runs()})
+        run_ids = [r.id for r in store.list_runs()]
     assert {f"leaderboard-{t}" for t in tasks} | {f"results-{t}" for t in tasks} == {
         i for i, _ in info.tables}
     expected_figures = {"fig-vanishing-gradients-histograms-1", "fig-vanishing-gradients-histograms-2",
@@ -142,7 +142,7 @@ def test_report_contains_every_figure_and_table_it_lists(report, seeded_db):
 
 def test_report_in_japanese_without_a_japanese_font(seeded_db, monkeypatch):
     monkeypatch.setattr(fonts_module, "japanese_font", lambda installed=None: None)
-    with ResultStore(seeded_db) as store:
+    with RunStore(seeded_db, create=True) as store:
         text, info = build_report(store, dlbench.registry(), task="weight-init", lang="ja")
     page = Page(text)
     assert not page.errors and ("html", {"lang": "ja"}, None) in page.elements
@@ -153,7 +153,7 @@ def test_report_in_japanese_without_a_japanese_font(seeded_db, monkeypatch):
 
 
 def test_report_of_an_empty_database_says_so(tmp_path):
-    with ResultStore(f"sqlite:///{tmp_path / 'empty.db'}") as store:
+    with RunStore(f"sqlite:///{tmp_path / 'empty.db'}", create=True) as store:
         text, info = build_report(store, dlbench.registry())
     page = Page(text)
     assert not page.errors and info.figures == [] and info.runs == 0
@@ -161,7 +161,7 @@ def test_report_of_an_empty_database_says_so(tmp_path):
 
 
 def test_report_warns_about_failed_diverged_and_mixed_runs(tmp_path):
-    with ResultStore(f"sqlite:///{tmp_path / 'bad.db'}") as store:
+    with RunStore(f"sqlite:///{tmp_path / 'bad.db'}", create=True) as store:
         ok = add_run(store, "weight-init", {"initializer": "he"}, series={"loss": ([1, 2], [2.0, 1.0])},
                      summary={"final_loss": 1.0})
         div = add_run(store, "weight-init", {"initializer": "normal(std=10)"}, status="diverged",

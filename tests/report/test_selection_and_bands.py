@@ -10,12 +10,21 @@ from dlbench.errors import UsageError
 from dlbench.report.figures.curves import iterations_per_epoch
 from dlbench.report.selection import RunFilter, select
 from dlbench.report.series import aggregate, common_edges, rebin
+from dlbench.storage import RunRecord
 
 
-def run(id, status="finished", seed=0, version="v1", hash_=None, **choices):
-    return {"id": id, "task": "convergence", "preset": "test", "status": status, "seed": seed,
-            "choices": choices, "code_version": version, "config_hash": hash_ or f"h{id}",
-            "summary": {}, "config": {}}
+def run(id, status="finished", seed=0, version="v1", hash_=None, config=None, tags=None,
+        **choices):
+    return RunRecord(id=id, task="convergence", preset="test", status=status, seed=seed,
+                     choices=choices, code_version=version, config_hash=hash_ or f"h{id}",
+                     summary={}, config=config or {}, tags=tags or {})
+
+
+def halver(version, digest, id, seed=0):
+    """A run of the plugin ``halver`` at ``version`` with source digest ``digest``."""
+    config = {"plugins": {"optimizer": {"name": "halver", "version": version,
+                                        "code_digest": digest}}}
+    return run(id, seed=seed, version=f"code-{digest}", config=config, optimizer="halver")
 
 
 RUNS = [run(1, optimizer="sgd"), run(2, optimizer="adam(lr=0.01)", seed=1),
@@ -23,13 +32,13 @@ RUNS = [run(1, optimizer="sgd"), run(2, optimizer="adam(lr=0.01)", seed=1),
 
 
 def test_filter_by_choice_name_or_exact_choice():
-    assert [r["id"] for r in select(RUNS, RunFilter.parse(choices=["optimizer=adam"])).runs] == [2]
+    assert [r.id for r in select(RUNS, RunFilter.parse(choices=["optimizer=adam"])).runs] == [2]
     exact = RunFilter.parse(choices=["optimizer=adam(lr=0.01)"])
-    assert [r["id"] for r in select(RUNS, exact).runs] == [2]
+    assert [r.id for r in select(RUNS, exact).runs] == [2]
     assert select(RUNS, RunFilter.parse(choices=["optimizer=adam(lr=0.1)"])).empty
     both = RunFilter.parse(choices=["optimizer=sgd,adam(lr=0.01)"], seeds=[1])
-    assert sorted(r["id"] for r in select(RUNS, both).runs) == [2, 4]
-    assert [r["id"] for r in select(RUNS, RunFilter.parse(ids=[1, 99])).runs] == [1]
+    assert sorted(r.id for r in select(RUNS, both).runs) == [2, 4]
+    assert [r.id for r in select(RUNS, RunFilter.parse(ids=[1, 99])).runs] == [1]
     assert "no stored run with id 99" in select(RUNS, RunFilter.parse(ids=[1, 99])).notes
 
 
@@ -49,13 +58,13 @@ def test_notes_for_no_match_failed_diverged_and_mixed_versions():
     assert "left out 1 run(s) that did not finish (1 failed): run 3" in text
     assert "1 diverged run(s) shown up to their divergence: run 4" in text
     assert "2 code versions are mixed: v1; v2" in text
-    assert sorted(r["id"] for r in sel.runs) == [1, 2, 4, 5]
+    assert sorted(r.id for r in sel.runs) == [1, 2, 4, 5]
 
 
 def test_a_forced_rerun_replaces_its_older_copy():
     sel = select([run(1, hash_="same"), run(7, hash_="same"), run(8, hash_="same", version="v2")],
                  RunFilter())
-    assert sorted(r["id"] for r in sel.runs) == [7, 8]
+    assert sorted(r.id for r in sel.runs) == [7, 8]
     assert any("older run(s) of the same configuration" in n and "run 1" in n for n in sel.notes)
 
 
@@ -99,5 +108,22 @@ def test_rebin_moves_counts_by_the_cumulative_count():
 @pytest.mark.parametrize("train, batch, expected", [(300, 100, 3), (1259, 100, 13), (100, 100, 1)])
 def test_iterations_per_epoch_from_the_resolved_config(train, batch, expected):
     config = {"dataset": {"sizes": {"train": train}}, "settings": {"batch_size": batch}}
-    assert iterations_per_epoch({"config": config}) == expected
-    assert iterations_per_epoch({"config": {}}) == 1
+    assert iterations_per_epoch(run(1, config=config)) == expected
+
+
+def test_two_versions_of_one_plugin_name_are_two_groups_shown_apart():
+    runs = [halver("1.0", "ab12cd", 1), halver("1.0", "ab12cd", 2, seed=1),
+            halver("1.0", "ef34ab", 3)]
+    groups = select(runs, RunFilter()).groups()
+    assert [(g.label(), g.run_ids) for g in groups] == [
+        ("optimizer=halver [halver 1.0 src.ab12…]", [1, 2]),
+        ("optimizer=halver [halver 1.0 src.ef34…]", [3])]
+    # one version only: the label stays plain
+    assert [g.label() for g in select(runs[:2], RunFilter()).groups()] == ["optimizer=halver"]
+
+
+def test_filter_by_tag():
+    runs = [run(1, optimizer="sgd", tags={"best": ""}), run(2, optimizer="sgd", seed=1)]
+    assert select(runs, RunFilter.parse(tag="best")).run_ids == [1]
+    assert select(runs, RunFilter.parse(tag="nope")).notes == ["no stored run matches tag=nope"]
+    assert iterations_per_epoch(run(1)) == 1

@@ -193,12 +193,12 @@ def band_legend(ax, options: FigureOptions, **kwargs) -> None:
     ax.legend(handles, labels, fontsize=7, **kwargs)
 
 
-def seed_band(ctx: FigureContext, runs: list[dict], key: str, *, transform=None) -> Band:
+def seed_band(ctx: FigureContext, runs: list, key: str, *, transform=None) -> Band:
     """The series ``key`` of each run aggregated into a :class:`Band`; ``transform(run,
     steps, values) -> (x, y)`` may rescale (steps to epochs) or smooth each seed first."""
     curves = []
     for run in runs:
-        steps, values = ctx.store.metric_series(run["id"], key)
+        steps, values = ctx.store.metric_series(run.id, key)
         if transform is not None:
             steps, values = transform(run, steps, values)
         curves.append((steps, values))

@@ -20,10 +20,10 @@ def points(groups, band: str) -> list[dict]:
     so their mean)."""
     out = []
     for g in groups:
-        good = [r for r in g.runs if all(math.isfinite(r["summary"].get(k, math.nan)) for k in NEEDED)]
+        good = [r for r in g.runs if all(math.isfinite(r.summary.get(k, math.nan)) for k in NEEDED)]
         if not good:
             continue
-        acc = np.array([r["summary"]["test_acc"] for r in good])
+        acc = np.array([r.summary["test_acc"] for r in good])
         mean = float(acc.mean())
         if band == "std" and len(acc) > 1:
             sd = float(acc.std(ddof=1))
@@ -32,9 +32,9 @@ def points(groups, band: str) -> list[dict]:
             lo, hi = (float(acc.min()), float(acc.max())) if band == "minmax" else (mean, mean)
         out.append({"group": g, "architecture": g.choices.get("architecture", g.label()),
                     "dataset": g.choices.get("dataset", ""), "acc": mean, "lo": lo, "hi": hi,
-                    "params": float(np.mean([r["summary"]["params"] for r in good])),
-                    "macs": float(np.mean([r["summary"]["macs"] for r in good])),
-                    "run_ids": [r["id"] for r in good], "skipped": len(g.runs) - len(good)})
+                    "params": float(np.mean([r.summary["params"] for r in good])),
+                    "macs": float(np.mean([r.summary["macs"] for r in good])),
+                    "run_ids": [r.id for r in good], "skipped": len(g.runs) - len(good)})
     return out
 
 

@@ -30,8 +30,8 @@ def _smooth(run, steps, values):
 
 
 def _best_lr_text(group, opt) -> str:
-    lrs = sorted({r["summary"].get("best_lr") for r in group.runs
-                  if r["summary"].get("best_lr") is not None})
+    lrs = sorted({r.summary.get("best_lr") for r in group.runs
+                  if r.summary.get("best_lr") is not None})
     return opt.t("best_lr", lrs="/".join(f"{v:g}" for v in lrs)) if lrs else ""
 
 
@@ -73,9 +73,9 @@ def loss_curves(ctx: FigureContext, task: str) -> FigureResult:
     return finish(ctx, "loss-curves", fig, opt.ct(title_key), caption, run_ids_of(groups))
 
 
-def iterations_per_epoch(run: dict) -> int:
+def iterations_per_epoch(run) -> int:
     """ceil(train size / batch size) from the run's resolved config (1 if unknown)."""
-    config = run.get("config") or {}
+    config = run.config or {}
     size = ((config.get("dataset") or {}).get("sizes") or {}).get("train")
     batch = (config.get("settings") or {}).get("batch_size")
     if not size or not batch:
@@ -130,7 +130,7 @@ def learning_curves(ctx: FigureContext, task: str) -> FigureResult:
     groups = ctx.selection.groups(task)
     if not groups:
         raise NothingToPlot("nothing_task_runs", task=task)
-    stored = {k for g in groups for r in g.runs for k in ctx.store.get_run(r["id"])["metrics"]}
+    stored = {k for g in groups for r in g.runs for k in ctx.store.get_run(r.id).metrics}
     keys = [k for k in GENERIC_KEYS if k in stored]
     keys = [k for k in keys if k.endswith("loss")][:1] + [k for k in keys if k.endswith("acc")][:1]
     if not keys:

@@ -21,14 +21,14 @@ def group_label(group, mixed_presets: bool, lang: str = "en") -> str:
     return group.label(only=only, with_preset=mixed_presets, lang=lang)
 
 
-def histogram_stats(store, runs: list[dict]):
+def histogram_stats(store, runs: list):
     """Per-layer counts averaged over seeds on shared bins.
 
     :return: ``(edges (bins + 1,), mean (layers, bins), lo (layers, bins), hi (layers, bins))``;
         lo/hi are the lowest and highest seed per bin (the band).
     """
-    hists = [store.artifact(r["id"], "hist").astype(np.float64) for r in runs]
-    edges_each = [store.artifact(r["id"], "hist_edges").astype(np.float64) for r in runs]
+    hists = [store.artifact(r.id, "hist").astype(np.float64) for r in runs]
+    edges_each = [store.artifact(r.id, "hist_edges").astype(np.float64) for r in runs]
     edges = common_edges(edges_each)
     moved = np.stack([np.stack([rebin(layer, e, edges) for layer in h])
                       for h, e in zip(hists, edges_each)])  # (seeds, layers, bins)
@@ -40,7 +40,7 @@ def activation_histograms(ctx: FigureContext) -> FigureResult:
     mean count per bin over seeds (filled steps) and the lowest–highest seed (band)."""
     opt = ctx.options
     groups = [g for g in ctx.selection.groups(TASK)
-              if all("hist" in ctx.store.get_run(r["id"])["artifacts"] for r in g.runs[:1])]
+              if all("hist" in ctx.store.get_run(r.id).artifacts for r in g.runs[:1])]
     title = opt.t("title_histograms")
     if not groups:
         raise NothingToPlot("nothing_histograms")

@@ -27,9 +27,15 @@ def finite_prefix(path: np.ndarray) -> np.ndarray:
     return path[: bad[0]] if bad.size else path
 
 
+def _column(group) -> str:
+    """The optimizer of a group as its column title, with its version when two differ."""
+    name = group.choices.get("optimizer", "?")
+    return name + (f" [{group.versions['optimizer']}]" if "optimizer" in group.versions else "")
+
+
 def run_paths(store, run_id: int) -> list[np.ndarray]:
     """The stored paths ``path/0``, ``path/1``, ... of a run, in order."""
-    keys = [k for k in store.get_run(run_id)["artifacts"] if k.startswith("path/")]
+    keys = [k for k in store.get_run(run_id).artifacts if k.startswith("path/")]
     keys.sort(key=lambda k: int(k.split("/", 1)[1]))
     return [store.artifact(run_id, k) for k in keys]
 
@@ -48,7 +54,8 @@ def optimizer_paths(ctx: FigureContext) -> FigureResult:
 
         registry = default_registry()
     surfaces = list(dict.fromkeys(g.choices.get("dataset", "book-bowl") for g in runs))
-    optimizers = list(dict.fromkeys(g.choices.get("optimizer", "?") for g in runs))
+    # one column per optimizer, two versions of one name being two columns
+    optimizers = list(dict.fromkeys(_column(g) for g in runs))
     fig, axes = new_figure(len(surfaces), len(optimizers), width=3.3 * len(optimizers) + 0.4,
                            height=2.9 * len(surfaces) + 0.8)
     notes = []
@@ -64,7 +71,7 @@ def optimizer_paths(ctx: FigureContext) -> FigureResult:
         for col, optimizer in enumerate(optimizers):
             ax = axes[row, col]
             group = next((g for g in runs if g.choices.get("dataset", "book-bowl") == name
-                          and g.choices.get("optimizer", "?") == optimizer), None)
+                          and _column(g) == optimizer), None)
             if surface is not None:
                 ax.contour(X, Y, levels, levels=15, cmap="Greys", linewidths=0.6,
                            alpha=0.7).set_gid("contour")
@@ -81,8 +88,8 @@ def optimizer_paths(ctx: FigureContext) -> FigureResult:
                         gid="empty")
             else:
                 _draw_group(ax, ctx.store, group, n_std, col)
-            lr = sorted({r["summary"].get("lr") for r in (group.runs if group else [])
-                         if r["summary"].get("lr") is not None})
+            lr = sorted({r.summary.get("lr") for r in (group.runs if group else [])
+                         if r.summary.get("lr") is not None})
             lr_text = opt.t("lr_of", lrs="/".join(f"{v:g}" for v in lr)) if lr else ""
             ax.set_title(f"{optimizer}{lr_text} — {name}", fontsize=8)
             if row == len(surfaces) - 1:
@@ -98,7 +105,7 @@ def optimizer_paths(ctx: FigureContext) -> FigureResult:
 def _draw_group(ax, store, group, n_std: int, col: int) -> None:
     color = f"C{col % 10}"
     for s, run in enumerate(group.runs):
-        for i, path in enumerate(run_paths(store, run["id"])):
+        for i, path in enumerate(run_paths(store, run.id)):
             standard = i < n_std
             if standard and s > 0:
                 continue  # the same start and the same deterministic path in every seed
@@ -109,6 +116,6 @@ def _draw_group(ax, store, group, n_std: int, col: int) -> None:
             ax.plot(path[:, 0], path[:, 1], color=color, marker="o" if dots else None,
                     markersize=2.5, linewidth=1.3 if standard else 0.7,
                     linestyle="-" if standard else "--", alpha=1.0 if standard else 0.6,
-                    gid=f"path:{run['id']}:{i}")
+                    gid=f"path:{run.id}:{i}")
             ax.plot(path[0, 0], path[0, 1], marker="o", markersize=5, color=color,
                     markerfacecolor="white", linestyle="none", gid="start")

@@ -15,11 +15,11 @@ from .base import (FigureContext, FigureResult, NothingToPlot, band_caption, ban
 from .curves import label
 
 
-def _artifact_rows(store, runs, key: str) -> list[tuple[dict, np.ndarray]]:
+def _artifact_rows(store, runs, key: str) -> list[tuple[object, np.ndarray]]:
     out = []
     for run in runs:
-        if key in store.get_run(run["id"])["artifacts"]:
-            out.append((run, store.artifact(run["id"], key)))
+        if key in store.get_run(run.id).artifacts:
+            out.append((run, store.artifact(run.id, key)))
     return out
 
 
@@ -39,7 +39,7 @@ def batch_norm_scales(ctx: FigureContext) -> FigureResult:
         tables = _artifact_rows(ctx.store, g.runs, "accuracy_by_scale")
         if not tables:
             continue
-        used += [r["id"] for r, _ in tables]
+        used += [r.id for r, _ in tables]
         lost = sorted({float(row[0]) for _, t in tables for row in t if not np.isfinite(row[1])})
         if lost:
             notes.append(Message("note_bn_diverged", label=Phrase(partial(label, g, mixed)),
@@ -77,7 +77,7 @@ def search_trials(ctx: FigureContext) -> FigureResult:
         tables = _artifact_rows(ctx.store, g.runs, "trials")
         if not tables:
             continue
-        used += [r["id"] for r, _ in tables]
+        used += [r.id for r, _ in tables]
         rows = np.vstack([t for _, t in tables])  # lr, weight_decay, val_acc, train_acc
         for ax, col in ((axes[0, 0], 0), (axes[0, 1], 1)):
             ax.scatter(rows[:, col], rows[:, 2], s=14, color=f"C{i % 10}", alpha=0.7,
