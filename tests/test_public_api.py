@@ -23,8 +23,6 @@ PLUGINS = Path(importlib.util.find_spec("dlbench.plugins").submodule_search_loca
 
 #: Files allowed to import private names for now, and why.
 ALLOWED = {
-    # TODO(lead): remove when plugins/tasks uses the task kit (dlbench.taskkit)
-    "tasks/": "plugins/tasks is being moved to dlbench.taskkit and resolved choices",
 }
 
 
@@ -81,7 +79,8 @@ def private_imports(path: Path, root: Path = PLUGINS) -> list[str]:
             if source == "dlbench.plugins" or source.startswith("dlbench.plugins."):
                 continue  # the plugin's own package: its private modules are its business
             where = f"{path.relative_to(root)}:{node.lineno}"
-            if name is not None and is_submodule(f"{source}.{name}"):
+            public = getattr(importlib.import_module(source), "__all__", ())
+            if name is not None and name not in public and is_submodule(f"{source}.{name}"):
                 source, name = f"{source}.{name}", None
             reason = problem_with_module(source)
             if reason is None and name is not None and name not in importlib.import_module(source).__all__:

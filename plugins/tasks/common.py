@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from dlbench.bench.models import mlp
-from dlbench.bench.training import train
+from dlbench.taskkit import child_rng, mlp, train  # noqa: F401  (child_rng: for the tasks)
 
 #: learning rates of the book's ch. 6 scripts (optimizer_compare_mnist.py and Trainer
 #: defaults); rmsprop and nesterov use the Trainer's 0.01.
 BOOK_LRS = {"sgd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01,
             "rmsprop": 0.01, "adam": 0.001}
-
-
-def child_rng(rng: np.random.Generator) -> np.random.Generator:
-    """A generator for one sub-experiment, drawn from the run's generator."""
-    return np.random.default_rng(int(rng.integers(2 ** 63)))
 
 
 def fit_mlp(observer, data, *, hidden, activation, initializer, optimizer, lr=None,
@@ -51,7 +43,3 @@ def fit_mlp(observer, data, *, hidden, activation, initializer, optimizer, lr=No
                     clip_norm=clip_norm, clip_value=clip_value, scheduler=sched,
                     log_every=log_every)
     return net, history
-
-
-def finite_or_nan(value) -> float:
-    return float(value) if value is not None and math.isfinite(value) else math.nan

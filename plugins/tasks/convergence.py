@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlbench.bench import Dataset, Metric, Preset, RunResult, Task, TaskConfig, setting
-from dlbench.bench.metrics import area_under_curve, steps_to_target
+from dlbench.taskkit import area_under_curve, steps_to_target
 
 from .common import BOOK_LRS, child_rng, fit_mlp
 

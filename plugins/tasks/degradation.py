@@ -33,7 +33,7 @@ import numpy as np
 from dlbench.arch import (act, adaptive_avgpool, batchnorm, block, build, conv, dense, flatten,
                           infer, seq)
 from dlbench.bench import Dataset, Metric, Preset, Task, TaskConfig, setting
-from dlbench.bench.choices import parse_choice
+from dlbench.bench import parse_choice
 from dlbench.errors import HyperparameterError
 
 from .cnn_training import accuracy, fit, load_images

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlbench.bench import Dataset, Metric, Preset, Task, TaskConfig, setting
-from dlbench.bench.models import dense_names, mlp
+from dlbench.taskkit import dense_names, mlp
 
 from .common import child_rng, fit_mlp
 
