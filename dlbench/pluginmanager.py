@@ -379,21 +379,5 @@ def default_host(*, refresh: bool = False) -> PluginHost:
 
 def build_registry(plugins: Sequence[str] = (), plugins_dir: str | Path | None = None,
                    *, autoload: bool | None = None, builtins: bool = True) -> Registry:
-    """The :class:`Registry` of a fresh :func:`load_plugins` (same parameters).
-
-    Transitional: until ``cli/context.py``, ``cli/plugins_cmd.py`` and the runner take a
-    :class:`PluginHost`, the registry returned here also carries the host's ``notify``,
-    ``host``, ``failures`` and ``warnings``, as before. The registry of
-    :func:`load_plugins` and of :func:`dlbench.registry` carries none of them.
-    """
-    host = load_plugins(plugins, plugins_dir, autoload=autoload, builtins=builtins)
-    return _with_legacy_attributes(host)
-
-
-def _with_legacy_attributes(host: PluginHost) -> Registry:
-    # TODO(lead): delete with build_registry's transitional note once cli/context.py,
-    # cli/plugins_cmd.py and bench/runner.py use load_plugins() / the host.
-    reg = host.registry
-    reg.notify, reg.host = host.notify, host
-    reg.failures, reg.warnings = host.failures, host.warnings
-    return reg
+    """The :class:`Registry` of a fresh :func:`load_plugins` (same parameters)."""
+    return load_plugins(plugins, plugins_dir, autoload=autoload, builtins=builtins).registry

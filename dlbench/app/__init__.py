@@ -53,14 +53,14 @@ def run(task: str, *, preset: str = "quick", seeds: int | None = None, seed: int
     :param workers: 1 runs in this process (with the given ``registry``); more use a
         pool of worker processes that rebuild the registry from ``plugins``.
     """
-    from .. import registry as get_registry
     from ..bench.executors import PluginContext, SerialExecutor
     from ..bench.spec import plan
+    from ..pluginmanager import default_host, load_plugins
 
-    reg = registry
+    reg, notify = registry, None
     if reg is None:
-        reg = get_registry(plugins=plugins, plugins_dir=plugins_dir) if (plugins or plugins_dir) \
-            else get_registry()
+        host = load_plugins(plugins, plugins_dir) if (plugins or plugins_dir) else default_host()
+        reg, notify = host.registry, host.notify
     if seeds is not None and seeds < 1:
         raise UsageError(f"seeds must be at least 1, got {seeds}")
     if seed is not None and seed < 0:
@@ -78,7 +78,7 @@ def run(task: str, *, preset: str = "quick", seeds: int | None = None, seed: int
 
         store = RunStore(db, create=True)
     try:
-        return RunService(store, notify=getattr(reg, "notify", None)).execute(
+        return RunService(store, notify=notify).execute(
             specs, executor, force=force, keep_results=True)
     finally:
         if store is not None:

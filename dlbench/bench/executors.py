@@ -152,9 +152,9 @@ def _worker_main(conn, context: PluginContext, parent_pid: int) -> None:
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
     try:
-        from ..pluginmanager import build_registry
+        from ..pluginmanager import load_plugins
 
-        registry, problem = build_registry(context.plugins, context.plugins_dir), None
+        registry, problem = load_plugins(context.plugins, context.plugins_dir).registry, None
     except Exception as exc:  # reported with every run this worker is given
         registry, problem = None, f"the worker could not load plugins: {type(exc).__name__}: {exc}"
     datasets: dict = {}

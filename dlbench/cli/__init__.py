@@ -56,7 +56,7 @@ class LazyGroup(click.Group):
         if "dlbench.plugin_commands" not in root.meta:
             app = _app(root)
             holder = click.Group("plugin-commands")
-            app.registry.host.add_commands(holder)
+            app.host.add_commands(holder)
             root.meta["dlbench.plugin_commands"] = holder.commands
         return root.meta["dlbench.plugin_commands"]
 

@@ -25,7 +25,7 @@ def check_cmd(app, kind, names, as_json, verbose):
     """
     from ..testing import CHECKS, check_entry
 
-    host = app.registry.host  # TODO(lead): `app.host` once AppContext keeps the PluginHost
+    host = app.host
     reg = host.registry
     kinds = [kind] if kind else reg.kinds()
     entries = []

@@ -15,7 +15,7 @@ class AppContext:
         self.plugin_specs = plugins
         self.plugins_dir = plugins_dir
         self.debug = debug
-        self._registry = None
+        self._host = None
         self._store = None
 
     @property
@@ -30,17 +30,23 @@ class AppContext:
         return display_url(self.db_url)
 
     @property
-    def registry(self):
-        if self._registry is None:
-            from ..pluginmanager import build_registry
+    def host(self):
+        """The loaded plugins (a :class:`~dlbench.pluginmanager.PluginHost`), on first use."""
+        if self._host is None:
+            from ..pluginmanager import load_plugins
 
-            self._registry = build_registry(self.plugin_specs, self.plugins_dir)
-            for failure in self._registry.failures:
+            self._host = load_plugins(self.plugin_specs, self.plugins_dir)
+            for failure in self._host.failures:
                 click.echo(f"warning: plugin {failure.name!r} failed to load: {failure.error} "
                            "(see `dlbench plugins`)", err=True)
-            for warning in self._registry.warnings:
+            for warning in self._host.warnings:
                 click.echo(f"warning: {warning}", err=True)
-        return self._registry
+        return self._host
+
+    @property
+    def registry(self):
+        """The registry of :attr:`host` (pure lookups)."""
+        return self.host.registry
 
     @property
     def store(self):

@@ -16,20 +16,20 @@ def plugins(ctx, app, as_json):
     """List plugins: name, version, source, what each registered; failed ones with errors."""
     if ctx.invoked_subcommand is not None:
         return
-    reg = app.registry
+    host = app.host
     if as_json:
-        echo_json({"plugins": [p.as_dict() for p in reg.plugins],
-                   "failed": [f.as_dict() for f in reg.failures],
-                   "warnings": list(reg.warnings)})
+        echo_json({"plugins": [p.as_dict() for p in host.records],
+                   "failed": [f.as_dict() for f in host.failures],
+                   "warnings": list(host.warnings)})
         return
     rows = []
-    for p in reg.plugins:
+    for p in host.records:
         what = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in p.registered.items())
         if p.problems:
             what += " [" + "; ".join(p.problems) + "]"
         rows.append((p.name, p.version or "", p.source, what or "(nothing registered)"))
     click.echo(format_table(rows, ("plugin", "version", "source", "registered")))
-    for f in reg.failures:
+    for f in host.failures:
         click.echo(f"FAILED  {f.name} ({f.source}, {f.location}): {f.error}")
 
 

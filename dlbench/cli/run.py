@@ -140,7 +140,7 @@ def run_cmd(app, task, preset, seeds, seed, settings, grid_items, workers, overs
         click.echo("warning: an in-memory database keeps nothing after this command; "
                    "use --db sqlite:///FILE to keep the results", err=True)
     progress = Progress(enabled=not (quiet or as_json))
-    service = RunService(store, notify=getattr(reg, "notify", None), listener=progress)
+    service = RunService(store, notify=app.host.notify, listener=progress)
     outcomes, stopped = [], None
     budget_total = max_minutes * 60 if max_minutes is not None else None
     try:

@@ -171,14 +171,6 @@ def test_the_registry_is_pure_lookups_and_the_host_holds_the_rest(tmp_path, halv
     assert host.failures == [] and host.notify("run_started", run="R") == []
 
 
-def test_build_registry_keeps_the_old_attributes_until_callers_switch(tmp_path, halver_code):
-    # TODO(lead): remove with pluginmanager._with_legacy_attributes
-    (tmp_path / "halver.py").write_text(halver_code)
-    reg = build_registry([str(tmp_path / "halver.py")], autoload=False)
-    assert isinstance(reg.host, PluginHost) and reg.host.registry is reg
-    assert reg.failures is reg.host.failures and reg.notify("run_started", run="R") == []
-
-
 def test_observer_hooks_are_isolated(tmp_path):
     path = tmp_path / "obs.py"
     path.write_text(
