@@ -244,7 +244,11 @@ class RunStore:
     def close_run(self, run_id: int, status: str, *, error: str | None = None,
                   duration_s: float | None = None) -> None:
         """Record that a running run ended without a result (interrupted, timed out...)."""
-        self.store_result(run_id, status=status, error=error, duration_s=duration_s)
+        if status not in RUN_STATUSES:
+            raise ValueError(f"status must be one of {RUN_STATUSES}, got {status!r}")
+        with self.db.write() as conn:
+            conn.execute(update(Run).where(Run.id == run_id).values(
+                status=status, error=error, finished_at=utcnow(), duration_s=duration_s))
 
     def heartbeat(self, owner: Owner) -> int:
         """Refresh the heartbeat of every running run of ``owner``; how many."""

@@ -9,7 +9,7 @@ import pytest
 from dlbench.pluginmanager import build_registry
 
 TOY_TASKS = '''
-import math, time
+import math, os, time
 from dataclasses import dataclass
 import numpy as np
 from dlbench import hookimpl
@@ -22,6 +22,7 @@ class ToyConfig(TaskConfig):
     explode_at: int = 0
     sleep: float = 0.0
     mode: str = ""  # "none" / "text" summary, "badartifact", "exit" (kills the process)
+    count_file: str = ""  # each execution appends a line here (counts executions)
 
 class Toy(Task):
     """Logs a decaying loss; explodes (NaN) at explode_at; plugin errors come from optimizer."""
@@ -33,6 +34,9 @@ class Toy(Task):
                "test": Preset(seeds=1)}
     def run(self, config, rng, observer):
         from dlbench.nn import Parameter
+        if config.count_file:
+            with open(config.count_file, "a") as fh:
+                fh.write(f"{config.optimizer} {os.getpid()}\\n")
         p = Parameter(rng.standard_normal(3))
         opt = observer.create("optimizer", config.optimizer, [p], lr=0.1)
         for step in range(1, config.steps + 1):
@@ -48,7 +52,6 @@ class Toy(Task):
             time.sleep(config.sleep)
         observer.artifact("final", p.data)
         if config.mode == "exit":
-            import os
             os._exit(3)
         if config.mode == "badartifact":
             observer.artifact("labels", np.array(["a", "b"]))
@@ -70,9 +73,15 @@ class Broken:
     def step(self):
         raise RuntimeError("optimizer exploded on purpose")
 
+class Hang(Broken):
+    def step(self):
+        while True:  # a plugin bug: never returns
+            time.sleep(0.01)
+
 @hookimpl
 def register_optimizers(register):
     register("broken", Broken)
+    register("hang", Hang)
 '''
 
 
@@ -91,8 +100,9 @@ def toy_registry(toy_plugin):
 @pytest.fixture
 def fixed_version(monkeypatch):
     """A stable code version, so reuse does not depend on the state of the git tree."""
-    from dlbench.bench import environment, runner
+    from dlbench.app import runs
+    from dlbench.bench import environment
 
-    monkeypatch.setattr(runner, "code_version", lambda: "dlbench test-version")
+    monkeypatch.setattr(runs, "code_version", lambda: "dlbench test-version")
     monkeypatch.setattr(environment, "code_version", lambda: "dlbench test-version")
     return "dlbench test-version"

@@ -1,49 +1,48 @@
-"""The runner: storage, reuse, faults, Ctrl-C, determinism across executors, concurrency."""
+"""The run service: storage, reuse, faults, interrupts, determinism across executors."""
 
 from __future__ import annotations
 
 import math
-import os
-import signal
-import sqlite3
-import subprocess
-import sys
-import time
 
-import numpy as np
 import pytest
 
-from dlbench.bench.executors import PluginContext, PoolExecutor, SerialExecutor
-from dlbench.bench.runner import RunInterrupted, Runner
+from dlbench.app import RunInterrupted, RunService, make_executor
+from dlbench.bench.executors import PluginContext, SerialExecutor
 from dlbench.bench.spec import plan
-from dlbench.storage import ResultStore
+from dlbench.storage import RunStore
 
 
 def run_toy(registry, store, toy_plugin, *, choices=None, seeds=(0,), overrides=None, force=False,
-            workers=1, max_seconds=None):
+            workers=1, max_seconds=None, notify=None, timeout=None):
     specs = plan(registry, "toy", preset="quick", choices=choices or {}, seeds=list(seeds),
                  overrides=overrides or {})
+    for spec in specs:
+        spec.timeout_s = timeout
     context = PluginContext((str(toy_plugin),))
-    executor = PoolExecutor(workers, context) if workers > 1 else SerialExecutor(registry, context)
-    return Runner(registry, store, executor, force=force, max_seconds=max_seconds).run(specs)
+    executor = make_executor(workers, context, oversubscribe=True) if workers > 1 \
+        else SerialExecutor(registry, context)
+    try:
+        return RunService(store, notify=notify).execute(specs, executor, force=force,
+                                                        max_seconds=max_seconds)
+    finally:
+        executor.close()
 
 
-def test_runs_are_stored_with_series_summary_and_artifacts(toy_registry, toy_plugin, db_url, fixed_version):
-    store = ResultStore(db_url)
+def test_runs_are_stored_with_series_summary_and_artifacts(toy_registry, toy_plugin, db_url,
+                                                           fixed_version):
+    store = RunStore(db_url, create=True)
     [out] = run_toy(toy_registry, store, toy_plugin)
     assert out.status == "finished"
-    run = store.get_run(out.run_id)
-    assert run["status"] == "finished" and run["code_version"] == fixed_version
-    assert run["metrics"] == {"acc": 5, "loss": 5}
-    assert math.isnan(run["summary"]["nan_metric"])
+    detail = store.get_run(out.run_id)
+    assert detail.run.status == "finished" and detail.run.code_version == fixed_version
+    assert detail.metrics == {"acc": 5, "loss": 5}
+    assert math.isnan(detail.run.summary["nan_metric"])
     assert store.artifact(out.run_id, "final").shape == (3,)
-    steps, values = store.metric_series(out.run_id, "loss")
-    assert steps.tolist() == [1, 2, 3, 4, 5] and np.all(np.diff(values) < 0)
-    assert run["environment"]["blas_vendor"] is not None
+    assert detail.environment["blas_vendor"] is not None
 
 
 def test_identical_runs_are_reused_unless_forced(toy_registry, toy_plugin, db_url, fixed_version):
-    store = ResultStore(db_url)
+    store = RunStore(db_url, create=True)
     first = run_toy(toy_registry, store, toy_plugin, seeds=(0, 1))
     again = run_toy(toy_registry, store, toy_plugin, seeds=(0, 1, 2))
     assert [o.status for o in again] == ["reused", "reused", "finished"]
@@ -52,28 +51,27 @@ def test_identical_runs_are_reused_unless_forced(toy_registry, toy_plugin, db_ur
     assert forced[0].status == "finished" and forced[0].run_id not in [o.run_id for o in first]
 
 
-def test_a_plugin_that_raises_is_stored_as_failed_and_the_suite_goes_on(toy_registry, toy_plugin, db_url):
-    store = ResultStore(db_url)
+def test_a_plugin_that_raises_is_stored_as_failed_and_the_suite_goes_on(toy_registry, toy_plugin,
+                                                                        db_url):
+    store = RunStore(db_url, create=True)
     outs = run_toy(toy_registry, store, toy_plugin, choices={"optimizer": ["broken", "sgd"]})
     assert [o.status for o in outs] == ["failed", "finished"]
-    failed = store.get_run(outs[0].run_id)
-    assert "optimizer exploded on purpose" in failed["error"]
-    assert failed["status"] == "failed" and failed["error_step"] is None  # raised before logging
+    failed = store.get_run(outs[0].run_id).run
+    assert "optimizer exploded on purpose" in failed.error and failed.status == "failed"
 
 
 def test_nan_loss_is_a_diverged_result_with_its_step(toy_registry, toy_plugin, db_url):
-    store = ResultStore(db_url)
+    store = RunStore(db_url, create=True)
     [out] = run_toy(toy_registry, store, toy_plugin, overrides={"explode_at": 3})
-    run = store.get_run(out.run_id)
-    assert run["status"] == "diverged" and run["error_step"] == 3
-    assert run["summary"] == {"steps": 3.0}
+    run = store.get_run(out.run_id).run
+    assert run.status == "diverged" and run.error_step == 3 and run.summary == {"steps": 3.0}
     steps, values = store.metric_series(out.run_id, "loss")
     assert steps.tolist() == [1, 2, 3] and math.isnan(values[-1])
 
 
-def test_ctrl_c_keeps_finished_runs_marks_the_current_one_and_a_rerun_resumes(
+def test_an_interrupt_keeps_finished_runs_marks_the_current_one_and_a_rerun_resumes(
         toy_registry, toy_plugin, db_url, fixed_version, monkeypatch):
-    store = ResultStore(db_url)
+    store = RunStore(db_url, create=True)
     from dlbench.bench import executors
 
     real = executors.execute_spec
@@ -89,15 +87,14 @@ def test_ctrl_c_keeps_finished_runs_marks_the_current_one_and_a_rerun_resumes(
     with pytest.raises(RunInterrupted) as info:
         run_toy(toy_registry, store, toy_plugin, seeds=range(5))
     assert [o.status for o in info.value.outcomes] == ["finished", "finished"]
-    statuses = [r["status"] for r in store.list_runs()[::-1]]
-    assert statuses == ["finished", "finished", "interrupted"]
+    assert [r.status for r in store.list_runs()[::-1]] == ["finished", "finished", "interrupted"]
     monkeypatch.setattr(executors, "execute_spec", real)
     resumed = run_toy(toy_registry, store, toy_plugin, seeds=range(5))
     assert [o.status for o in resumed] == ["reused", "reused", "finished", "finished", "finished"]
 
 
 def test_time_budget_skips_the_rest(toy_registry, toy_plugin, db_url):
-    store = ResultStore(db_url)
+    store = RunStore(db_url, create=True)
     outs = run_toy(toy_registry, store, toy_plugin, seeds=range(4),
                    overrides={"sleep": 0.05}, max_seconds=0.2)
     statuses = [o.status for o in outs]
@@ -105,7 +102,7 @@ def test_time_budget_skips_the_rest(toy_registry, toy_plugin, db_url):
     assert len(store.list_runs()) == statuses.count("finished")
 
 
-def test_observer_hooks_are_called_by_the_runner(tmp_path, toy_plugin, db_url):
+def test_observer_hooks_are_called_by_the_service(tmp_path, toy_plugin, db_url):
     log = tmp_path / "hooks.log"
     observer = tmp_path / "observer.py"
     observer.write_text(
@@ -119,10 +116,11 @@ def test_observer_hooks_are_called_by_the_runner(tmp_path, toy_plugin, db_url):
         "def epoch_finished(run, epoch, metrics): w(f'epoch {run.seed} {epoch} {metrics[\"acc\"]:.3f}')\n"
         "@hookimpl\n"
         "def run_finished(run, result): w(f'end {run.seed} {result.status}')\n")
-    from dlbench.pluginmanager import build_registry
+    from dlbench.pluginmanager import load_plugins
 
-    reg = build_registry([str(toy_plugin), str(observer)], autoload=False)
-    run_toy(reg, ResultStore(db_url), toy_plugin, overrides={"steps": 2})
+    host = load_plugins([str(toy_plugin), str(observer)], autoload=False)
+    run_toy(host.registry, RunStore(db_url, create=True), toy_plugin, overrides={"steps": 2},
+            notify=host.notify)
     assert log.read_text().splitlines() == ["start 0", "epoch 0 1 1.000", "epoch 0 2 0.500",
                                             "end 0 finished"]
 
@@ -130,10 +128,11 @@ def test_observer_hooks_are_called_by_the_runner(tmp_path, toy_plugin, db_url):
 def _comparable(store):
     out = {}
     for run in store.list_runs():
-        key = (run["task"], tuple(sorted(run["choices"].items())), run["seed"])
-        series = {k: store.metric_series(run["id"], k)[1].tobytes() for k in store.get_run(run["id"])["metrics"]}
-        summary = {k: v for k, v in run["summary"].items() if "seconds" not in k}
-        out[key] = (run["config_hash"], run["status"], summary, series)
+        key = (run.task, tuple(sorted(run.choices.items())), run.seed)
+        series = {k: store.metric_series(run.id, k)[1].tobytes()
+                  for k in store.get_run(run.id).metrics}
+        summary = {k: v for k, v in run.summary.items() if "seconds" not in k}
+        out[key] = (run.config_hash, run.status, summary, series)
     return out
 
 
@@ -144,60 +143,17 @@ def test_serial_and_two_workers_store_identical_metrics(tmp_path):
     reg = dlbench.registry()
     stores = []
     for workers in (1, 2):
-        store = ResultStore(f"sqlite:///{tmp_path / f'w{workers}.db'}")
+        store = RunStore(f"sqlite:///{tmp_path / f'w{workers}.db'}", create=True)
+        executor = make_executor(2, PluginContext(), oversubscribe=True) if workers == 2 \
+            else SerialExecutor(reg)
         for task in ("convergence", "vanishing-gradients", "overfitting"):
             specs = plan(reg, task, preset="test", seeds=[0, 1])
-            executor = PoolExecutor(2, PluginContext()) if workers == 2 else SerialExecutor(reg, PluginContext())
-            Runner(reg, store, executor, force=True).run(specs)
+            RunService(store).execute(specs, executor, force=True)
+        executor.close()
         stores.append(_comparable(store))
     assert stores[0].keys() == stores[1].keys() and len(stores[0]) == 2 * (2 + 4 + 2)
     for key in stores[0]:
         assert stores[0][key] == stores[1][key], key
-
-
-def test_four_processes_writing_to_one_sqlite_file_lose_nothing(tmp_path, toy_plugin):
-    db = tmp_path / "shared.db"
-    env = {**os.environ, "DLBENCH_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    cmd = [sys.executable, "-m", "dlbench", "--db", f"sqlite:///{db}", "-p", str(toy_plugin), "run",
-           "toy", "--seeds", "5", "--set", "steps=40", "--force", "-q"]
-    procs = [subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE) for _ in range(4)]
-    for p in procs:
-        _, err = p.communicate(timeout=120)
-        assert p.returncode == 0, err.decode()
-    con = sqlite3.connect(db)
-    assert con.execute("select count(*), sum(status = 'finished') from runs").fetchone() == (20, 20)
-    assert con.execute("select count(*) from metrics").fetchone()[0] == 20 * 80
-    con.close()
-
-
-def test_real_sigint_marks_the_current_run_interrupted(tmp_path, toy_plugin):
-    db = tmp_path / "int.db"
-    env = {**os.environ, "DLBENCH_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    cmd = [sys.executable, "-m", "dlbench", "--db", f"sqlite:///{db}", "-p", str(toy_plugin), "run",
-           "toy", "--seeds", "20", "--set", "sleep=0.1", "--set", "steps=3"]
-    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        time.sleep(0.2)
-        if db.exists():
-            con = sqlite3.connect(db)
-            try:
-                done = con.execute("select count(*) from runs where status='finished'").fetchone()[0]
-            except sqlite3.OperationalError:
-                done = 0
-            con.close()
-            if done >= 2:
-                break
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err.decode()
-    assert "Interrupted" in err.decode() and "Traceback" not in err.decode()
-    con = sqlite3.connect(db)
-    statuses = [r[0] for r in con.execute("select status from runs order by id")]
-    con.close()
-    assert statuses.count("interrupted") == 1 and statuses[-1] == "interrupted"
-    assert statuses.count("finished") >= 2 and "running" not in statuses
 
 
 def test_dlbench_run_from_python_keeps_results_in_memory():
@@ -211,54 +167,49 @@ def test_dlbench_run_from_python_keeps_results_in_memory():
 
 def test_summary_none_is_stored_as_nan_and_unstorable_results_fail_their_run_only(
         toy_registry, toy_plugin, db_url):
-    store = ResultStore(db_url)
+    store = RunStore(db_url, create=True)
     [ok] = run_toy(toy_registry, store, toy_plugin, overrides={"mode": "none"})
-    assert ok.status == "finished" and math.isnan(store.get_run(ok.run_id)["summary"]["steps_to_target"])
+    assert ok.status == "finished"
+    assert math.isnan(store.get_run(ok.run_id).run.summary["steps_to_target"])
     outs = run_toy(toy_registry, store, toy_plugin, seeds=(0, 1), overrides={"mode": "text"})
     assert [o.status for o in outs] == ["failed", "failed"]
-    assert "summary 'verdict' is str" in store.get_run(outs[0].run_id)["error"]
+    assert "summary 'verdict' is str" in store.get_run(outs[0].run_id).run.error
     outs = run_toy(toy_registry, store, toy_plugin, overrides={"mode": "badartifact"})
     assert outs[0].status == "failed" and "only numeric arrays" in outs[0].error
-    assert "running" not in {r["status"] for r in store.list_runs()}
+    assert store.get_run(outs[0].run_id).metrics == {}  # nothing half-written
+    assert "running" not in {r.status for r in store.list_runs()}
 
 
-def test_a_store_failure_fails_that_run_and_the_suite_goes_on(toy_registry, toy_plugin, db_url,
+def test_an_interrupt_while_storing_marks_the_run_interrupted(toy_registry, toy_plugin, db_url,
                                                               monkeypatch):
-    from dlbench.errors import StorageError
-
-    store = ResultStore(db_url)
-    real = store.log_artifact
-    calls = {"n": 0}
-
-    def flaky(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise StorageError("disk full (simulated)")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(store, "log_artifact", flaky)
-    outs = run_toy(toy_registry, store, toy_plugin, seeds=(0, 1))
-    assert [o.status for o in outs] == ["failed", "finished"]
-    assert "disk full" in store.get_run(outs[0].run_id)["error"]
-
-
-def test_ctrl_c_while_storing_marks_the_run_interrupted(toy_registry, toy_plugin, db_url, monkeypatch):
-    store = ResultStore(db_url)
+    store = RunStore(db_url, create=True)
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store, "log_metrics", interrupt)
+    monkeypatch.setattr(store, "store_result", interrupt)
     with pytest.raises(RunInterrupted):
         run_toy(toy_registry, store, toy_plugin)
-    assert [r["status"] for r in store.list_runs()] == ["interrupted"]
+    monkeypatch.undo()
+    assert [r.status for r in store.list_runs()] == ["interrupted"]
 
 
-def test_a_worker_that_dies_fails_its_runs_without_leaving_them_running(toy_registry, toy_plugin,
-                                                                        db_url):
-    store = ResultStore(db_url)
+def test_a_worker_that_dies_fails_only_its_run(toy_registry, toy_plugin, db_url):
+    store = RunStore(db_url, create=True)
     outs = run_toy(toy_registry, store, toy_plugin, seeds=(0, 1), overrides={"mode": "exit"},
                    workers=2)
-    assert [o.status for o in outs] == ["failed", "failed"]
-    assert all("worker process died" in o.error for o in outs)
-    assert {r["status"] for r in store.list_runs()} == {"failed"}
+    assert [o.status for o in outs] == ["worker-died", "worker-died"]
+    assert all("exit status 3" in o.error for o in outs)
+    assert {r.status for r in store.list_runs()} == {"worker-died"}
+
+
+def test_a_hung_plugin_is_stopped_at_its_time_limit_and_the_sweep_goes_on(
+        toy_registry, toy_plugin, db_url):
+    import time
+
+    store = RunStore(db_url, create=True)
+    start = time.monotonic()
+    outs = run_toy(toy_registry, store, toy_plugin, choices={"optimizer": ["hang", "sgd"]},
+                   workers=2, timeout=2.0)
+    assert [o.status for o in outs] == ["timed-out", "finished"]
+    assert "stopped after 2 s" in outs[0].error and time.monotonic() - start < 30
