@@ -24,57 +24,12 @@ CREATE TABLE params (
 	PRIMARY KEY (run_id, "key"),
 	FOREIGN KEY(run_id) REFERENCES runs (id) ON DELETE CASCADE
 );
-CREATE TABLE quiz_attempts (
-	id INTEGER NOT NULL,
-	learner VARCHAR(200) NOT NULL,
-	question_id VARCHAR(200) NOT NULL,
-	created_at DATETIME NOT NULL,
-	status VARCHAR(20) NOT NULL,
-	given_answer TEXT NOT NULL,
-	seed BIGINT,
-	content_hash VARCHAR(64) NOT NULL,
-	lang VARCHAR(5),
-	misconceptions JSON NOT NULL,
-	detail JSON,
-	review_id INTEGER,
-	PRIMARY KEY (id),
-	FOREIGN KEY(review_id) REFERENCES quiz_reviews (id) ON DELETE SET NULL
-);
-CREATE TABLE quiz_cards (
-	learner VARCHAR(200) NOT NULL,
-	question_id VARCHAR(200) NOT NULL,
-	card_id BIGINT NOT NULL,
-	state SMALLINT NOT NULL,
-	step INTEGER,
-	stability FLOAT,
-	difficulty FLOAT,
-	due DATETIME NOT NULL,
-	last_review DATETIME,
-	reviews INTEGER NOT NULL,
-	lapses INTEGER NOT NULL,
-	content_hash VARCHAR(64),
-	PRIMARY KEY (learner, question_id)
-);
-CREATE TABLE quiz_reviews (
-	id INTEGER NOT NULL,
-	learner VARCHAR(200) NOT NULL,
-	question_id VARCHAR(200) NOT NULL,
-	card_id BIGINT NOT NULL,
-	rating SMALLINT NOT NULL,
-	review_datetime DATETIME NOT NULL,
-	review_duration INTEGER,
-	content_hash VARCHAR(64) NOT NULL,
-	seed BIGINT,
-	given_answer TEXT NOT NULL,
-	correct BOOLEAN NOT NULL,
-	helped BOOLEAN NOT NULL,
-	lang VARCHAR(5),
-	PRIMARY KEY (id)
-);
-CREATE TABLE quiz_settings (
-	"key" VARCHAR(100) NOT NULL,
-	value JSON NOT NULL,
-	PRIMARY KEY ("key")
+CREATE TABLE run_claims (
+	config_hash VARCHAR(64) NOT NULL,
+	code_version VARCHAR(200) NOT NULL,
+	run_id INTEGER NOT NULL,
+	PRIMARY KEY (config_hash, code_version),
+	FOREIGN KEY(run_id) REFERENCES runs (id) ON DELETE CASCADE
 );
 CREATE TABLE runs (
 	id INTEGER NOT NULL,
@@ -97,7 +52,7 @@ CREATE TABLE runs (
 	platform VARCHAR(200),
 	blas_vendor VARCHAR(100),
 	blas_threads INTEGER,
-	plugin_versions JSON,
+	plugin_versions JSON, owner_host VARCHAR(200), owner_pid INTEGER, owner_started FLOAT, heartbeat_at DATETIME,
 	PRIMARY KEY (id)
 );
 CREATE TABLE schema_migrations (
@@ -121,10 +76,6 @@ CREATE TABLE tags (
 	FOREIGN KEY(run_id) REFERENCES runs (id) ON DELETE CASCADE
 );
 CREATE INDEX ix_metrics_run_key_step ON metrics (run_id, "key", step);
-CREATE INDEX ix_quiz_attempts_learner_question ON quiz_attempts (learner, question_id);
-CREATE INDEX ix_quiz_cards_card_id ON quiz_cards (card_id);
-CREATE INDEX ix_quiz_cards_due ON quiz_cards (due);
-CREATE INDEX ix_quiz_reviews_learner_question ON quiz_reviews (learner, question_id);
 CREATE INDEX ix_runs_config_hash ON runs (config_hash);
 CREATE INDEX ix_runs_status ON runs (status);
 CREATE INDEX ix_runs_task ON runs (task);
