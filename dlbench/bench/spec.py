@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib
 import itertools
 import json
 import sys
@@ -265,7 +264,7 @@ def plan(registry, task_name: str, *, preset: str = "quick", choices: dict | Non
         if used is not config.dataset:
             config = dataclasses.replace(config, dataset=resolver.choice("dataset", used))
         versions = {p["plugin"]: p["version"] for p in plugins.values() if p.get("plugin")}
-        labels = {k: str(v) for k, v in zip(axes, combo)}
+        labels = {k: str(v) if isinstance(v, Choice) else v for k, v in zip(axes, combo)}
         run_config = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)}
         for seed in seed_list:
             resolved = {"task": task_name, "task_plugin": task_plugin, "settings": settings,

@@ -12,7 +12,7 @@ import click
 
 from ..quiz.mathtext import render_math
 from ..quiz.textnorm import nfkc
-from .quiz import common, _qctx
+from .quiz_context import _qctx, common
 from .quiz_io import QUIT_WORDS, SKIP_WORDS, HINT_WORDS, _t
 
 

@@ -38,17 +38,18 @@ def time_command(args: list[str], workdir: Path) -> dict:
 
 
 def store_throughput(points: int = 200_000, batch: int = 20_000) -> dict:
-    """Metric points per second written through ``ResultStore.log_metrics`` in batches."""
-    from ..storage import ResultStore
+    """Metric points per second stored through ``RunStore.store_result`` (a run's whole
+    result in one transaction), ``points // batch`` runs of ``batch`` points each."""
+    from ..storage import RunStore
 
     with tempfile.TemporaryDirectory() as tmp:
-        store = ResultStore(f"sqlite:///{Path(tmp) / 'speed.db'}")
-        run_id = store.create_run(task="timing", config={}, config_hash="0" * 64)
+        store = RunStore(f"sqlite:///{Path(tmp) / 'speed.db'}", create=True)
         values = np.random.default_rng(0).standard_normal(points)
-        rows = [("loss", i, float(v)) for i, v in enumerate(values)]
+        rows = [(i, float(v)) for i, v in enumerate(values)]
         start = time.perf_counter()
         for i in range(0, points, batch):
-            store.log_metrics(run_id, rows[i:i + batch])
+            store.add_run(task="timing", config={}, config_hash=f"{i:064d}", status="finished",
+                          series={"loss": rows[i:i + batch]})
         seconds = time.perf_counter() - start
         store.close()
     return {"points": points, "batch": batch, "seconds": round(seconds, 3),

@@ -86,7 +86,7 @@ def check_task(entry: Entry, registry=None) -> list[CheckResult]:
         return c.results
 
     def runs():
-        from ..bench.api import run
+        from ..app import run
 
         outcomes = run(entry.name, preset="test", seed=0, registry=registry)
         bad = [o for o in outcomes if o.status not in ("finished", "diverged")]

@@ -19,7 +19,6 @@ import math
 from dataclasses import dataclass
 
 from dlbench.bench import Dataset, Metric, Preset, Task, TaskConfig, setting
-from dlbench.errors import check_range
 
 from .cnn_training import accuracy, fit, load_images
 

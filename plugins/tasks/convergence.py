@@ -20,7 +20,7 @@ import numpy as np
 from dlbench.bench import Dataset, Metric, Preset, RunResult, Task, TaskConfig, setting
 from dlbench.taskkit import area_under_curve, steps_to_target
 
-from .common import BOOK_LRS, child_rng, fit_mlp
+from .common import BOOK_LRS, fit_mlp
 
 
 @dataclass

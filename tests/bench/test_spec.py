@@ -61,9 +61,9 @@ def test_book_preset_falls_back_to_digits_and_says_so(reg, monkeypatch, tmp_path
 def test_set_of_a_grid_setting_wins_over_the_preset_selection(reg):
     specs = plan(reg, "convergence", preset="quick", seeds=[0], overrides={"optimizer": "adam"})
     assert [s.choices["optimizer"] for s in specs] == ["adam"]
-    specs = plan(reg, "convergence", preset="quick", seeds=[0], overrides={"optimizer": "adam"},
-                 choices={"optimizer": ["sgd"]})
-    assert [s.choices["optimizer"] for s in specs] == ["sgd"]  # --optimizer beats --set
+    with pytest.raises(UsageError, match="optimizer is given both as a grid"):
+        plan(reg, "convergence", preset="quick", seeds=[0], overrides={"optimizer": "adam"},
+             choices={"optimizer": ["sgd"]})
 
 
 def test_grid_over_a_typed_setting_and_a_choice_like_string(reg):
@@ -117,9 +117,27 @@ def test_grid_over_list_settings_and_optional_settings(reg):
 def test_choice_arguments_are_checked_and_normalised_before_running(reg):
     with pytest.raises(UsageError, match="has no parameter 'betaz'"):
         plan(reg, "convergence", preset="test", choices={"optimizer": ["adam(betaz=0.9)"]})
-    one = plan(reg, "convergence", preset="test", seeds=[0], choices={"optimizer": ["sgd(lr=1)"]})
-    onef = plan(reg, "convergence", preset="test", seeds=[0], choices={"optimizer": ["sgd(lr=1.0)"]})
+    one = plan(reg, "convergence", preset="test", seeds=[0],
+               choices={"optimizer": ["momentum(momentum=1)"]})
+    onef = plan(reg, "convergence", preset="test", seeds=[0],
+                choices={"optimizer": ["momentum(momentum=1.0)"]})
     assert one[0].config_hash == onef[0].config_hash
+
+
+def test_a_choice_setting_a_keyword_the_task_owns_is_refused(reg):
+    with pytest.raises(UsageError, match=r"convergence sets the optimizer's lr from lr_grid; "
+                                         r"use --set lr_grid=\[...\]"):
+        plan(reg, "convergence", preset="test", choices={"optimizer": ["sgd(lr=-1)"]})
+
+
+def test_a_resolved_choice_knows_its_plugin_and_the_task_receives_it(reg):
+    from dlbench.bench import Choice
+
+    [spec] = plan(reg, "convergence", preset="test", seeds=[0], choices={"optimizer": ["adam"]})
+    choice = spec.config["optimizer"]
+    assert isinstance(choice, Choice) and choice.kind == "optimizer"
+    assert choice.plugin == "dlbench.plugins.optimizers" and choice.version
+    assert spec.resolved["plugins"]["optimizer"]["kwargs"]["lr"] == 0.001  # defaults filled
 
 
 def test_a_dataset_of_the_wrong_kind_is_refused_when_planning(reg):

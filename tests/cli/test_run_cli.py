@@ -15,14 +15,15 @@ def test_dry_run_prints_the_grid_count_and_estimate(invoke, db_url):
     assert result.exit_code == 0, result.output
     assert "optimizer[sgd, adam] × seeds [0, 1]" in result.stdout
     assert "4 runs, 0 reusable" in result.stdout and "~" in result.stdout
-    assert invoke("--db", db_url, "results", "list", "--json").json() == []
+    listed = invoke("--db", db_url, "results", "list", "--json")
+    assert listed.exit_code == 1 and "no results database at" in listed.stderr  # none made
 
 
 def test_unknown_set_key_fails_before_anything_runs(invoke, db_url):
     result = invoke("--db", db_url, "run", "convergence", "--set", "iteratons=5")
     assert result.exit_code == 2
     assert "valid keys:" in result.stderr and "iterations" in result.stderr
-    assert invoke("--db", db_url, "results", "list", "--json").json() == []
+    assert "no results database at" in invoke("--db", db_url, "results", "list").stderr
 
 
 def test_unknown_task_and_plugin_suggest(invoke, db_url):
@@ -69,14 +70,14 @@ def test_failed_run_exits_1_and_diverged_exits_0(invoke, db_url, tmp_path):
 
 
 def test_leaderboard_ranks_diverged_last(invoke, db_url, tmp_path):
-    from dlbench.storage import ResultStore
+    from dlbench.storage import RunStore
 
-    store = ResultStore(db_url)
+    store = RunStore(db_url, create=True)
     for opt, status, steps in (("a", "diverged", 5.0), ("b", "finished", 30.0), ("c", "finished", 10.0)):
         for seed in (0, 1):
-            rid = store.create_run(task="convergence", config={}, config_hash=f"{opt}{seed}",
-                                   choices={"optimizer": opt}, seed=seed, preset="quick")
-            store.finish_run(rid, status, summary={"steps_to_target": steps + seed})
+            store.add_run(task="convergence", config={}, config_hash=f"{opt}{seed}",
+                          choices={"optimizer": opt}, seed=seed, preset="quick", status=status,
+                          summary={"steps_to_target": steps + seed})
     entries = invoke("--db", db_url, "leaderboard", "convergence", "--json").json()["entries"]
     assert [e["choices"]["optimizer"] for e in entries] == ["c", "b", "a"]
     assert entries[0]["mean"] == pytest.approx(10.5)
@@ -106,3 +107,32 @@ def test_grid_option_expands_any_setting(invoke, db_url):
     assert sorted(o["choices"]["batch_size"] for o in result.json()) == [32, 64]
     bad = invoke("--db", db_url, "run", "convergence", "--grid", "batch_size")
     assert bad.exit_code == 2 and "--grid expects KEY=V1,V2" in bad.stderr
+
+
+def test_a_large_seed_range_dry_run_is_one_short_line(invoke, db_url):
+    result = invoke("--db", db_url, "run", "convergence", "--optimizer", "sgd", "--seeds",
+                    "5000", "--dry-run")
+    assert result.exit_code == 0 and "seeds 0..4999" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) < 200
+
+
+def test_refusals_are_one_line_exit_2_and_store_nothing(invoke, db_url, tmp_path):
+    deep = "-" * 100_000 + "1"
+    for args in (("--optimizer", "sgd(lr=-1)"), ("--set", "iterations=0"),
+                 ("--set", "batch_size=0"), ("--grid", "batch_size=32", "--set", "batch_size=64"),
+                 ("--set", f"iterations={deep}"), ("--optimizer", f"sgd(momentum={deep})"),
+                 ("--optimizer", "sgd(momentum=1, momentum=2)"), ("--workers", "1000")):
+        result = invoke("--db", db_url, "run", "convergence", "--preset", "test", *args)
+        lines = result.stderr.strip().splitlines()
+        assert result.exit_code == 2 and len(lines) == 1 and lines[0].startswith("Error: "), \
+            (args, result.stderr[:300])
+    assert not (tmp_path / "test.db").exists() and "no results database" in invoke(
+        "--db", db_url, "results", "list").stderr
+
+
+def test_run_says_where_it_stores_and_warns_that_memory_keeps_nothing(invoke, db_url):
+    result = invoke("--db", db_url, "run", "convergence", "--preset", "test", "-q")
+    assert f"Storing runs in {db_url}" in result.stderr
+    memory = invoke("--db", "sqlite:///:memory:", "run", "convergence", "--preset", "test", "-q")
+    assert memory.exit_code == 0 and "keeps nothing" in memory.stderr
+    assert "dlbench report" not in memory.stdout  # no report can be built from it

@@ -36,7 +36,7 @@ from dlbench.report import webfont
 from dlbench.report.fonts import (BUNDLED_FONT, LATIN_FONT, bundled_font_path,
                                   figure_language, style)
 from dlbench.report.html import STYLE
-from dlbench.storage import ResultStore
+from dlbench.storage import RunStore
 
 from .test_japanese import JAPANESE, Visible
 
@@ -186,7 +186,7 @@ def assert_drawable(font: TTFont, chars: str) -> None:
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_report_embeds_every_character_it_shows(seeded_db, lang):
     """...and draws its figures with no missing glyph, in the language asked for."""
-    with ResultStore(seeded_db) as store, warnings.catch_warnings(record=True) as said:
+    with RunStore(seeded_db) as store, warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         text, info = build_report(store, dlbench.registry(), lang=lang)
     dlbench._default_registry = None
