@@ -8,6 +8,7 @@ ideal value), so a leaderboard never ranks exploding gradients "best".
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 import types

@@ -136,3 +136,15 @@ def test_editing_an_installed_plugin_changes_its_runs_identity(tmp_path):
     lines = [line for line in board.stdout.splitlines() if "halving" in line]
     assert len(lines) == 2 and lines[0] != lines[1], board.stdout
     assert all("src." in line or "1.0" in line for line in lines), board.stdout
+
+
+def test_a_hung_step_is_timed_out_and_the_sweep_goes_on(dlbench_cmd):
+    start = time.monotonic()
+    proc = dlbench_cmd("run", "toy", "--optimizer", "hang,sgd", "--run-timeout", "5")
+    out, err = proc.communicate(timeout=120)
+    elapsed = time.monotonic() - start
+    assert proc.returncode == 1, err.decode()
+    assert statuses(dlbench_cmd.db) == ["timed-out", "timed-out", "finished", "finished"] or \
+        sorted(statuses(dlbench_cmd.db)) == ["finished", "finished", "timed-out", "timed-out"]
+    assert "TIMED-OUT" in err.decode() and "stopped after 5 s" in err.decode()
+    assert elapsed < 30  # two hung runs of 5 s each, one worker, plus start-up
