@@ -89,6 +89,8 @@ class Task:
     primary_metric: ClassVar[tuple[str, str]] = ("final_loss", "min")
     #: summary key -> :class:`Metric`: the direction or target of every summary metric
     metrics: ClassVar[dict[str, Metric]] = {}
+    #: summary keys a leaderboard shows beside the ranked metric (overfitting: the gap)
+    leaderboard_columns: ClassVar[tuple[str, ...]] = ()
     #: plugin kind -> {keyword the task sets itself: the setting that controls it}; a
     #: choice that sets such a keyword is refused when the grid is planned
     owns: ClassVar[dict[str, dict[str, str]]] = {}

@@ -63,7 +63,7 @@ def leaderboard_cmd(app, task, metric, preset, tag, as_json, fmt, out):
     runs = [r for r in app.store.list_runs(task=task, tag=tag) if preset in (None, r.preset)]
     known = {k for r in runs for k in r.summary}
     metric, measure = ranking_metric(task_cls, metric, known)
-    extra = tuple(k for k in getattr(task_cls, "leaderboard_columns", ()) if k != metric)
+    extra = tuple(k for k in task_cls.leaderboard_columns if k != metric)
     entries = lb.build(runs, metric, measure, extra)
     if as_json or fmt in ("json", "csv", "markdown"):
         _export(entries, task, metric, measure, "json" if as_json else fmt, out)

@@ -29,7 +29,7 @@ def primary_metric(registry, task: str, runs: list) -> tuple[str, Metric, tuple[
             return "", Metric("min"), ()
         return keys[0], Metric("max" if keys[0].endswith("acc") else "min"), ()
     key = task_cls.primary_metric[0]
-    extra = tuple(k for k in getattr(task_cls, "leaderboard_columns", ()) if k != key)
+    extra = tuple(k for k in task_cls.leaderboard_columns if k != key)
     return key, task_cls.metric(key), extra
 
 
