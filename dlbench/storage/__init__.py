@@ -11,7 +11,8 @@ from .models import decode_float, encode_float
 from .owners import Owner
 from .records import (PRUNABLE_STATUSES, RESULT_STATUSES, RUN_STATUSES, Claim, RunDetail,
                       RunRecord)
-from .runs import RunStore, Unstorable, flatten
+from .runs import RunStore, flatten
+from .storable import Unstorable
 
 __all__ = ["Claim", "Database", "NoDatabase", "Owner", "PRUNABLE_STATUSES", "RESULT_STATUSES",
            "RUN_STATUSES", "RunDetail", "RunRecord", "RunStore", "Unstorable", "decode_float",

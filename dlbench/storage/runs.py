@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
-import numbers
 from collections.abc import Iterable
 
 import numpy as np
@@ -28,6 +26,7 @@ from .migrations import RESULTS
 from .models import (Artifact, Metric, Param, Run, RunClaim, Summary, Tag, decode_float,
                      encode_float)
 from .owners import Owner, owner_alive
+from .storable import storable_array, storable_summary
 from .records import (PRUNABLE_STATUSES, RESULT_STATUSES, RUN_STATUSES, Claim, RunDetail,
                       RunRecord, iso)
 
@@ -42,33 +41,8 @@ class _LostRace(Exception):
     """Another process changed the claim between our read and our write."""
 
 
-class Unstorable(ValueError):
-    """A result value the database cannot hold; the run is stored as ``failed`` with this."""
-
-
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
-
-
-def storable_summary(summary: dict) -> dict[str, float]:
-    """Summary values as floats: ``None`` means "not measured" and is stored as NaN;
-    anything that is not a real number is :class:`Unstorable`."""
-    out = {}
-    for key, value in (summary or {}).items():
-        if value is None:
-            out[str(key)] = math.nan
-        elif isinstance(value, numbers.Real) or (isinstance(value, np.ndarray) and value.size == 1):
-            out[str(key)] = float(value)
-        else:
-            raise Unstorable(f"summary {key!r} is {type(value).__name__} {value!r}, not a number")
-    return out
-
-
-def storable_array(key: str, array) -> np.ndarray:
-    arr = np.asarray(array)
-    if arr.dtype.kind not in "biuf":
-        raise Unstorable(f"artifact {key!r} has dtype {arr.dtype}; only numeric arrays are stored")
-    return np.ascontiguousarray(arr.astype(arr.dtype.newbyteorder("<"), copy=False))
 
 
 class RunStore:
