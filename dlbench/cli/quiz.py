@@ -103,8 +103,10 @@ def answer_cmd(ctx, question_id, answer, as_json, no_record, **options):
         if grade.graded:
             mark = "correct" if grade.correct else f"wrong (expected {grade.expected})"
             click.echo(mark)
-            for line in grade.feedback:
-                click.echo(f"  {line}")
+            from ..quiz.mathtext import render_math
+
+            for line in grade.feedback:  # feedback may quote formulas, as the quiz loop shows them
+                click.echo(f"  {render_math(line)}")
             click.echo(shown.explanation)
         else:
             click.echo(f"cannot read the answer: {grade.hint}")
