@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .metrics import seed_stats
 from .settings import Metric
+from .spec import flatten
 
 RANKED_STATUSES = ("finished", "diverged")
 
@@ -82,18 +83,6 @@ def describe_grid(settings: dict) -> str:
         if key.endswith("_grid") and isinstance(value, list) and value:
             parts.append(f"{key} {min(value):g}…{max(value):g} ({len(value)})")
     return "; ".join(parts)
-
-
-def flatten(values: dict, prefix: str = "") -> dict:
-    """``{"a": {"b": 1}}`` -> ``{"a.b": 1}`` (to compare nested settings key by key)."""
-    out: dict = {}
-    for key, value in values.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict) and value:
-            out.update(flatten(value, name))
-        else:
-            out[name] = value
-    return out
 
 
 def _settings_key(run) -> str:

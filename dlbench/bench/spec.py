@@ -25,7 +25,6 @@ import json
 import sys
 import typing
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..errors import DataError, UsageError
 from ..plugin_registry import check_keywords, jsonable
@@ -86,23 +85,14 @@ def config_hash(resolved: dict) -> str:
 def _source_digest(obj) -> str | None:
     """Digest of the source files of the top-level package that defines ``obj`` (an
     installed or editable plugin distribution): editing a plugin without bumping its
-    version still changes its runs' config hash."""
+    version still changes its runs' config hash. The same digest as a ``-p file.py``
+    plugin's version (:func:`dlbench.pluginmanager.source_version`)."""
+    from ..pluginmanager import source_version
+
     module = sys.modules.get(getattr(obj, "__module__", "") or "")
     if module is None:
         return None
-    top = sys.modules.get(module.__name__.split(".", 1)[0]) or module
-    files: list[Path] = []
-    for folder in getattr(top, "__path__", None) or []:
-        files += sorted(Path(folder).rglob("*.py"))
-    if not files and getattr(top, "__file__", None):
-        files = [Path(top.__file__)]
-    if not files:
-        return None
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    return source_version(sys.modules.get(module.__name__.split(".", 1)[0]) or module)
 
 
 class Resolver:

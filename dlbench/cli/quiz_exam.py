@@ -11,9 +11,8 @@ import secrets
 import click
 
 from ..quiz.mathtext import render_math
-from ..quiz.textnorm import nfkc
 from .quiz_context import _qctx, common
-from .quiz_io import QUIT_WORDS, SKIP_WORDS, HINT_WORDS, _t
+from .quiz_io import HINT_WORDS, QUIT_WORDS, SKIP_WORDS, _t, read_answer
 
 
 def answer_text(shown) -> str:
@@ -44,13 +43,8 @@ def _ask(session, sheet, item, total: int) -> bool:
     click.echo(shown.prompt)
     for number, text in shown.choices():
         click.echo(f"  {number}) {text}")
-    label = _t(lang, f"答え({shown.answer_form()})", f"Answer ({shown.answer_form()})")
     while True:
-        try:
-            raw = click.prompt(label, default="", show_default=False)
-        except click.Abort:
-            raw = "q"
-        word = nfkc(raw).strip().casefold()
+        raw, word = read_answer(shown, lang)
         if word in QUIT_WORDS:
             return False
         if word in SKIP_WORDS:

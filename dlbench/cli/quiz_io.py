@@ -108,6 +108,17 @@ def offer_runs(question, app, lang) -> None:
         return
 
 
+def read_answer(shown, lang: str) -> tuple[str, str]:
+    """Prompt for an answer: ``(raw text, normalised word)``; a closed input (Ctrl-D,
+    piped answers that ran out) reads as ``q``."""
+    label = _t(lang, f"答え({shown.answer_form()})", f"Answer ({shown.answer_form()})")
+    try:
+        raw = click.prompt(label, default="", show_default=False)
+    except click.Abort:
+        raw = "q"
+    return raw, nfkc(raw).strip().casefold()
+
+
 def ask_question(session, question, index: int, total: int, app) -> Outcome | None:
     """Ask one question until it is graded, skipped or the learner quits.
 
@@ -121,13 +132,8 @@ def ask_question(session, question, index: int, total: int, app) -> Outcome | No
     hints = list(shown.hints)
     attempts, helped, retried, final = [], False, False, None
     start = time.perf_counter()
-    label = _t(lang, f"答え({shown.answer_form()})", f"Answer ({shown.answer_form()})")
     while True:
-        try:
-            raw = click.prompt(label, default="", show_default=False)
-        except click.Abort:
-            raw = "q"
-        word = nfkc(raw).strip().casefold()
+        raw, word = read_answer(shown, lang)
         if word in HINT_WORDS:
             if hints:
                 helped = True

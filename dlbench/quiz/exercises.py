@@ -16,27 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
-from .harness import load_checks, run_checks
+from .harness import Outcome as CheckOutcome, load_checks, run_checks  # noqa: F401  (public name)
 from .model import Question
 from .sandbox import Limits, Sandbox
 
 PASS, FAIL, ERROR, TIMEOUT, NOT_RUN = "pass", "fail", "error", "timeout", "not-run"
-
-
-@dataclass
-class CheckOutcome:
-    name: str
-    title: str
-    status: str
-    task: int | None = None
-    call: str | None = None
-    expected: str | None = None
-    got: str | None = None
-    message: str | None = None
-    output: str = ""
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in vars(self).items() if v not in (None, "")}
 
 
 @dataclass
@@ -82,7 +66,7 @@ def run_exercise(question: Question, solution: str | os.PathLike, *,
     with Sandbox(solution, Limits(wall_s=limit)) as sandbox:
         outcomes = run_checks(sandbox, checks, settings)
     result.seconds = time.perf_counter() - start
-    result.checks = [CheckOutcome(**vars(o)) for o in outcomes]
+    result.checks = outcomes
     result.timed_out = any(c.status == TIMEOUT for c in result.checks)
     return result
 

@@ -170,6 +170,9 @@ class Outcome:
     message: str | None = None
     output: str = ""
 
+    def as_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if v not in (None, "")}
+
 
 def load_checks(path: Path) -> list[tuple]:
     """The ``@check`` functions of ``checks.py`` as ``(function, title, task)``, in file order."""
