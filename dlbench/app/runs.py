@@ -26,7 +26,8 @@ from ..bench.environment import code_version, environment
 from ..bench.executors import WAIT, limit_blas
 from ..bench.observer import RunResult
 from ..bench.spec import RunSpec
-from ..storage import Owner, Unstorable
+from .batch import ResultBatch
+from ..storage import Owner
 from ..storage.owners import HEARTBEAT_S
 
 
@@ -146,32 +147,52 @@ class RunService:
                 yield spec
 
         beat = _Heartbeat(self.store, self.owner)
+        batch = ResultBatch(self.store)
+
+        def report() -> None:
+            """Outcomes of the results stored so far (listeners, hooks, ``done``)."""
+            for item in batch.take_stored():
+                running.pop(id(item.spec), None)
+                r = item.result
+                outcome = Outcome(item.spec, r.status, item.run_id, r.summary, r.duration_s,
+                                  r.error, r if keep else None, r.points())
+                done[index[id(item.spec)]] = outcome
+                self.listener.finished(outcome)
+                self._notify("run_finished", run=item.spec, result=r)
+
         try:
             for spec, result in executor.execute(source()):
                 for epoch, metrics in result.epochs:  # replayed: hooks run in this process
                     self._notify("epoch_finished", run=spec, epoch=epoch, metrics=metrics)
-                run_id = running.get(id(spec))
-                result = self._store(run_id, result)
-                running.pop(id(spec), None)  # only now: an interrupt while storing finds it
-                outcome = Outcome(spec, result.status, run_id, result.summary, result.duration_s,
-                                  result.error, result if keep else None, result.points())
-                done[index[id(spec)]] = outcome
-                self.listener.finished(outcome)
-                self._notify("run_finished", run=spec, result=result)
+                batch.add(spec, running.get(id(spec)), result)
+                report()
+            batch.flush()
+            report()
         except BaseException as exc:
-            # Whatever stops the suite, no run stays "running": an interrupt marks the runs
-            # in flight interrupted, anything else failed; then the error goes on.
+            # Whatever stops the suite, what finished is stored and no run stays
+            # "running": an interrupt marks the runs in flight interrupted, anything
+            # else failed; then the error goes on.
             interrupted = isinstance(exc, KeyboardInterrupt)
+            try:
+                batch.flush()
+            except BaseException as again:  # the database (or a second Ctrl-C) refused
+                self.warnings.append(f"{len(batch.pending())} finished run(s) could not be "
+                                     f"stored: {type(again).__name__}: {again}")
+            try:
+                report()
+            except BaseException:
+                pass
             status = "interrupted" if interrupted else "failed"
             error = (f"interrupted by {_signal_name(exc)}" if interrupted
                      else f"{type(exc).__name__}: {exc}")
-            for spec_id, run_id in running.items():
+            for run_id in running.values():
                 self._close(run_id, status, error)
             if interrupted:
                 raise RunInterrupted([done[i] for i in sorted(done)],
                                      getattr(exc, "signum", None)) from None
             raise
         finally:
+            batch.close()
             beat.stop()
             close = getattr(executor, "close", None)
             if close is not None:
@@ -201,23 +222,6 @@ class RunService:
         reason = f"time budget of {budget:.0f} s reached"
         done[index[id(spec)]] = Outcome(spec, "skipped", error=reason)
         self.listener.skipped(spec, reason)
-
-    def _store(self, run_id: int | None, result: RunResult) -> RunResult:
-        """Store the whole result in one transaction; a result the database cannot hold
-        fails this run (stored as ``failed`` with the reason) and the suite goes on."""
-        if self.store is None or run_id is None:
-            return result
-        try:
-            self.store.store_result(run_id, status=result.status, summary=result.summary,
-                                    series=result.series, artifacts=result.artifacts,
-                                    notes=result.notes, error=result.error,
-                                    error_step=result.error_step, duration_s=result.duration_s)
-            return result
-        except Unstorable as exc:
-            failed = RunResult(status="failed", duration_s=result.duration_s,
-                               error=f"the result could not be stored: {exc}")
-            self._close(run_id, failed.status, failed.error, result.duration_s)
-            return failed
 
     def _close(self, run_id: int | None, status: str, error: str,
                duration_s: float | None = None) -> None:
