@@ -49,7 +49,8 @@ class SweepTracker:
 
     ``done`` counts every run that reached an outcome (reused, skipped and failed ones
     included), ``failed`` the runs that ended without a result (failed, timed-out,
-    worker-died, interrupted). The listener calls only count; a background thread writes
+    worker-died). Runs stopped by an interrupt are not done: the sweep is
+    ``interrupted`` and the next ``dlbench run`` runs them. The listener calls only count; a background thread writes
     the counts when they changed, at most every :data:`UPDATE_EVERY_S`, and refreshes
     ``updated_at`` every :data:`~dlbench.storage.owners.HEARTBEAT_S` while nothing
     changes (a long run), so readers never mistake a live sweep for an abandoned one.
