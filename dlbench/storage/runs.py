@@ -163,34 +163,25 @@ class RunStore(SweepMethods):
                                duration_s=duration_s)
 
     def store_results(self, items: list[dict]) -> list[str | None]:
-        """Store several runs' outcomes (each dict: ``run_id`` and the keyword arguments of
-        :meth:`store_result`) in ONE transaction: fewer commits, same all-or-nothing runs.
-
-        :return: per item ``None``, or why it could not be stored (that run alone is then
-            stored as ``failed`` with the reason; the others are stored).
-        """
-        if not items:
-            return []
-        reasons: list[str | None] = []
-        prepared: list[dict | None] = []
+        """Store several runs' outcomes (each dict: ``run_id`` and :meth:`store_result`'s
+        keywords) in ONE transaction. An :class:`Unstorable` one is stored as ``failed``
+        with the reason, which is its entry in the returned list (else ``None``)."""
+        prepared, reasons = [], []
         for item in items:
+            args = {k: item.get(k) for k in ("error", "error_step", "duration_s")}
             try:
-                prepared.append(self._prepare(item["status"], item.get("summary"),
-                                              item.get("series"), item.get("artifacts"),
-                                              item.get("notes", ())))
+                p = self._prepare(item["status"], item.get("summary"), item.get("series"),
+                                  item.get("artifacts"), item.get("notes", ()))
                 reasons.append(None)
             except Unstorable as exc:
-                prepared.append(None)
+                p = self._prepare("failed", None, None, None, ())
+                args.update(error=f"the result could not be stored: {exc}", error_step=None)
                 reasons.append(str(exc))
-        with self.db.write() as conn:
-            for item, p, reason in zip(items, prepared, reasons):
-                if p is None:
-                    p = self._prepare("failed", None, None, None, ())
-                    item = {"error": f"the result could not be stored: {reason}",
-                            "duration_s": item.get("duration_s"), "run_id": item["run_id"]}
-                self._write_result(conn, item["run_id"], p, error=item.get("error"),
-                                   error_step=item.get("error_step"),
-                                   duration_s=item.get("duration_s"))
+            prepared.append((item["run_id"], p, args))
+        if prepared:
+            with self.db.write() as conn:
+                for run_id, p, args in prepared:
+                    self._write_result(conn, run_id, p, **args)
         return reasons
 
     @staticmethod
