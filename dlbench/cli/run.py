@@ -194,22 +194,22 @@ def _execute(app, plans, *, task, preset, force, as_json, quiet, make_report, ex
     context = PluginContext(tuple(app.plugin_specs), app.plugins_dir, data_dir)
     executor = make_executor(workers, context, oversubscribe=oversubscribe, kind=executor_kind,
                              scheduler=dask_scheduler)
+    specs = [spec for _, task_specs in plans for spec in task_specs]
+    tasks = [cls.name for cls, _ in plans]
     try:
         store = app.open_store(create=True)
+        click.echo(f"Storing runs in {store.display}", err=True)
+        if store.db.memory:
+            click.echo("warning: an in-memory database keeps nothing after this command; "
+                       "use --db sqlite:///FILE to keep the results", err=True)
+        _set_estimates(store, plans, preset)
+        tracker = SweepTracker(store, label=_label(task, preset, plans), tasks=tasks,
+                               total=len(specs), owner=Owner.me())
     except BaseException:
         executor.close()
         raise
-    click.echo(f"Storing runs in {store.display}", err=True)
-    if store.db.memory:
-        click.echo("warning: an in-memory database keeps nothing after this command; "
-                   "use --db sqlite:///FILE to keep the results", err=True)
-    _set_estimates(store, plans, preset)
-    specs = [spec for _, task_specs in plans for spec in task_specs]
-    tasks = [cls.name for cls, _ in plans]
     progress = Progress(enabled=not (quiet or as_json), tasks=tasks,
                         total_estimate_s=sum(s.estimate_s or 0.0 for s in specs))
-    tracker = SweepTracker(store, label=_label(task, preset, plans), tasks=tasks,
-                           total=len(specs), owner=Owner.me())
     service = RunService(store, notify=app.host.notify, listener=Listeners(progress, tracker))
     outcomes, stopped, status = [], None, "failed"
     try:
