@@ -72,3 +72,12 @@ def test_a_scheduler_address_is_not_taken_as_a_learning_rate_scheduler(monkeypat
     choices = {"scheduler_choices": ("step", "tcp://10.0.0.1:8786")}
     assert _dask_scheduler(choices, None, "dask") == "tcp://10.0.0.1:8786"
     assert choices["scheduler_choices"] == ("step",)
+
+
+def test_executor_dask_without_the_extra_is_one_clear_line(invoke, db_url, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "dlbench.bench.dask_executor", None)  # import fails
+    result = invoke("--db", db_url, "run", "convergence", "--preset", "test", "--executor", "dask")
+    assert result.exit_code == 2 and "install dlbench[dask]" in result.stderr, result.output
+    assert "Traceback" not in result.output
