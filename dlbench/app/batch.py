@@ -1,8 +1,10 @@
 """Finished runs stored in batches: one transaction for many runs (contract C).
 
 A sweep of 10 ms runs would otherwise spend its time committing. Results wait here until
-:data:`BATCH_SIZE` of them are pending or the oldest has waited :data:`BATCH_AGE_S`;
-a background thread stores an old batch even while the run loop is blocked waiting for
+:data:`BATCH_SIZE` of them are pending, the oldest has waited :data:`BATCH_AGE_S`, or
+the pending runs took :data:`BATCH_WORK_S` of compute together (a long run is stored at
+once: a commit costs nothing next to it, and losing it would cost a lot); a background
+thread stores an old batch even while the run loop is blocked waiting for
 a long run, so a ``kill -9`` loses at most about a second of finished runs (they are
 ``abandoned`` and run again by the next ``dlbench run``). Before the service returns,
 and on Ctrl-C / SIGTERM, everything pending is stored.
@@ -23,6 +25,7 @@ from ..bench.spec import RunSpec
 
 BATCH_SIZE = 20
 BATCH_AGE_S = 1.0
+BATCH_WORK_S = 1.0
 
 
 @dataclass
@@ -49,8 +52,9 @@ class ResultBatch:
         every result is ready at once).
     """
 
-    def __init__(self, store, *, size: int = BATCH_SIZE, age_s: float = BATCH_AGE_S):
-        self.store, self.size, self.age_s = store, size, age_s
+    def __init__(self, store, *, size: int = BATCH_SIZE, age_s: float = BATCH_AGE_S,
+                 work_s: float = BATCH_WORK_S):
+        self.store, self.size, self.age_s, self.work_s = store, size, age_s, work_s
         self._pending: list[Finished] = []
         self._stored: list[Finished] = []
         self._since: float | None = None  # when the oldest pending result arrived
@@ -71,7 +75,9 @@ class ResultBatch:
             self._pending.append(item)
             if self._since is None:
                 self._since = time.monotonic()
-            due = len(self._pending) >= self.size or self._age() >= self.age_s
+            work = sum(i.result.duration_s or 0.0 for i in self._pending)
+            due = (len(self._pending) >= self.size or self._age() >= self.age_s
+                   or work >= self.work_s)
         if due:
             self.flush()
 

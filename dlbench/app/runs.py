@@ -12,6 +12,9 @@ behave the same everywhere.
   result); a dead worker is ``worker-died``; a run past its time limit ``timed-out``; a
   result the database cannot hold fails that run only. Ctrl-C, SIGTERM or SIGHUP mark
   the runs in flight ``interrupted`` and raise :class:`RunInterrupted`.
+- **Batched commits.** Results are stored 20 at a time, after 1 s, or as soon as they
+  hold 1 s of compute (:mod:`dlbench.app.batch`), each run still all-or-nothing; everything that finished is
+  stored before the service returns or re-raises an interrupt.
 - **Liveness.** While it runs, the service refreshes the heartbeat of its runs, so a
   process on another host can tell a live run from an abandoned one.
 """

@@ -181,6 +181,7 @@ class WorkerPool:
                 state["exhausted"] = True
             return item
 
+        finished: list[tuple[RunSpec, RunResult]] = []
         try:
             while True:
                 waiting = False
@@ -193,6 +194,13 @@ class WorkerPool:
                     if stop != "full":
                         waiting = stop == "wait"
                         break
+                if finished:
+                    # handed over only now: the free workers are already on their next
+                    # runs while the caller stores these (no core idles, and a run is
+                    # always in flight while the caller works)
+                    done, finished = finished, []
+                    yield from done
+                    continue
                 if not busy:
                     if state["exhausted"] and not requeued:
                         return
@@ -201,7 +209,6 @@ class WorkerPool:
                     continue
                 waits = [w.conn for w in busy] + [w.process.sentinel for w in busy]
                 ready = set(multiprocessing.connection.wait(waits, timeout=POLL_S))
-                finished: list[tuple[RunSpec, RunResult]] = []
                 for worker in list(busy):
                     finished += self._collect(worker, ready, requeued)
                     if not worker.chunk:
@@ -210,7 +217,6 @@ class WorkerPool:
                             self._idle.append(worker)
                         else:
                             worker.stop(kill=True)
-                yield from finished
         except BaseException:
             for worker in busy:  # Ctrl-C, SIGTERM: stop the runs in flight now
                 worker.stop(kill=True)

@@ -178,3 +178,16 @@ def test_a_failed_flush_keeps_the_results_pending(db_url, monkeypatch):
         assert store.list_runs()[0].status == "finished"
     finally:
         batch.close()
+
+
+def test_a_long_run_is_stored_at_once(db_url):
+    store = RunStore(db_url, create=True)
+    short, long_ = _claims(store, 2)
+    batch = ResultBatch(store, size=20, age_s=60, work_s=1.0)
+    try:
+        batch.add(Spec("toy"), short, _result(0))  # 10 ms of work: waits
+        assert [r.status for r in store.list_runs()] == ["running", "running"]
+        batch.add(Spec("toy"), long_, RunResult(status="finished", duration_s=1.5))
+        assert {r.status for r in store.list_runs()} == {"finished"}  # both, one commit
+    finally:
+        batch.close()

@@ -92,8 +92,6 @@ def test_the_sweeps_table_matches_its_migration(store):
 
 
 def _claimed(store, n):
-    from dlbench.storage.records import Claim  # noqa: F401  (the shape claim() returns)
-
     ids = []
     for i in range(n):
         claim = store.claim(task="toy", config={"i": i}, config_hash=f"h{i}",
