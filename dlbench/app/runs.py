@@ -12,6 +12,9 @@ behave the same everywhere.
   result); a dead worker is ``worker-died``; a run past its time limit ``timed-out``; a
   result the database cannot hold fails that run only. Ctrl-C, SIGTERM or SIGHUP mark
   the runs in flight ``interrupted`` and raise :class:`RunInterrupted`.
+- **Batched commits.** Results are stored 20 at a time, after 1 s, or as soon as they
+  hold 1 s of compute (:mod:`dlbench.app.batch`), each run still all-or-nothing; everything that finished is
+  stored before the service returns or re-raises an interrupt.
 - **Liveness.** While it runs, the service refreshes the heartbeat of its runs, so a
   process on another host can tell a live run from an abandoned one.
 """
@@ -26,7 +29,8 @@ from ..bench.environment import code_version, environment
 from ..bench.executors import WAIT, limit_blas
 from ..bench.observer import RunResult
 from ..bench.spec import RunSpec
-from ..storage import Owner, Unstorable
+from .batch import ResultBatch
+from ..storage import Owner
 from ..storage.owners import HEARTBEAT_S
 
 
@@ -93,8 +97,14 @@ class RunService:
 
     # -- the loop ----------------------------------------------------------------------
     def execute(self, specs: list[RunSpec], executor, *, force: bool = False,
-                max_seconds: float | None = None, keep_results: bool = False) -> list[Outcome]:
-        """Run what is not stored yet; one :class:`Outcome` per spec, in spec order."""
+                max_seconds: float | None = None, budgets: dict[str, float] | None = None,
+                keep_results: bool = False) -> list[Outcome]:
+        """Run what is not stored yet; one :class:`Outcome` per spec, in spec order.
+
+        Specs of several tasks go through one executor in one call, so no worker idles
+        while the last runs of a task finish. ``max_seconds`` stops starting runs after
+        that long; ``budgets`` (task -> seconds) does the same per task, each task's clock
+        starting when its first run is sent."""
         keep = keep_results or self.store is None
         done: dict[int, Outcome] = {}
         index = {id(s): i for i, s in enumerate(specs)}
@@ -105,6 +115,7 @@ class RunService:
                 self.warnings.append(f"run {run_id} was left 'running' by a process that is "
                                      "gone; marked abandoned (its configuration runs again)")
         start = time.monotonic()
+        task_start: dict[str, float] = {}
 
         def source():
             queue, busy = list(specs), []
@@ -118,6 +129,11 @@ class RunService:
                     for left in [spec, *queue, *busy]:
                         self._skip(done, index, left, max_seconds)
                     return
+                if budgets and spec.task in budgets:
+                    began = task_start.setdefault(spec.task, time.monotonic())
+                    if time.monotonic() - began > budgets[spec.task]:
+                        self._skip(done, index, spec, budgets[spec.task])
+                        continue
                 run_id = None
                 if self.store is not None:
                     claim = self._claim(spec, force)
@@ -134,32 +150,52 @@ class RunService:
                 yield spec
 
         beat = _Heartbeat(self.store, self.owner)
+        batch = ResultBatch(self.store)
+
+        def report() -> None:
+            """Outcomes of the results stored so far (listeners, hooks, ``done``)."""
+            for item in batch.take_stored():
+                running.pop(id(item.spec), None)
+                r = item.result
+                outcome = Outcome(item.spec, r.status, item.run_id, r.summary, r.duration_s,
+                                  r.error, r if keep else None, r.points())
+                done[index[id(item.spec)]] = outcome
+                self.listener.finished(outcome)
+                self._notify("run_finished", run=item.spec, result=r)
+
         try:
             for spec, result in executor.execute(source()):
                 for epoch, metrics in result.epochs:  # replayed: hooks run in this process
                     self._notify("epoch_finished", run=spec, epoch=epoch, metrics=metrics)
-                run_id = running.get(id(spec))
-                result = self._store(run_id, result)
-                running.pop(id(spec), None)  # only now: an interrupt while storing finds it
-                outcome = Outcome(spec, result.status, run_id, result.summary, result.duration_s,
-                                  result.error, result if keep else None, result.points())
-                done[index[id(spec)]] = outcome
-                self.listener.finished(outcome)
-                self._notify("run_finished", run=spec, result=result)
+                batch.add(spec, running.get(id(spec)), result)
+                report()
+            batch.flush()
+            report()
         except BaseException as exc:
-            # Whatever stops the suite, no run stays "running": an interrupt marks the runs
-            # in flight interrupted, anything else failed; then the error goes on.
+            # Whatever stops the suite, what finished is stored and no run stays
+            # "running": an interrupt marks the runs in flight interrupted, anything
+            # else failed; then the error goes on.
             interrupted = isinstance(exc, KeyboardInterrupt)
+            try:
+                batch.flush()
+            except BaseException as again:  # the database (or a second Ctrl-C) refused
+                self.warnings.append(f"{len(batch.pending())} finished run(s) could not be "
+                                     f"stored: {type(again).__name__}: {again}")
+            try:
+                report()
+            except BaseException:
+                pass
             status = "interrupted" if interrupted else "failed"
             error = (f"interrupted by {_signal_name(exc)}" if interrupted
                      else f"{type(exc).__name__}: {exc}")
-            for spec_id, run_id in running.items():
+            for run_id in running.values():
                 self._close(run_id, status, error)
             if interrupted:
                 raise RunInterrupted([done[i] for i in sorted(done)],
                                      getattr(exc, "signum", None)) from None
             raise
         finally:
+            batch.close()
             beat.stop()
             close = getattr(executor, "close", None)
             if close is not None:
@@ -189,23 +225,6 @@ class RunService:
         reason = f"time budget of {budget:.0f} s reached"
         done[index[id(spec)]] = Outcome(spec, "skipped", error=reason)
         self.listener.skipped(spec, reason)
-
-    def _store(self, run_id: int | None, result: RunResult) -> RunResult:
-        """Store the whole result in one transaction; a result the database cannot hold
-        fails this run (stored as ``failed`` with the reason) and the suite goes on."""
-        if self.store is None or run_id is None:
-            return result
-        try:
-            self.store.store_result(run_id, status=result.status, summary=result.summary,
-                                    series=result.series, artifacts=result.artifacts,
-                                    notes=result.notes, error=result.error,
-                                    error_step=result.error_step, duration_s=result.duration_s)
-            return result
-        except Unstorable as exc:
-            failed = RunResult(status="failed", duration_s=result.duration_s,
-                               error=f"the result could not be stored: {exc}")
-            self._close(run_id, failed.status, failed.error, result.duration_s)
-            return failed
 
     def _close(self, run_id: int | None, status: str, error: str,
                duration_s: float | None = None) -> None:

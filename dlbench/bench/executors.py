@@ -1,97 +1,51 @@
 """How runs execute: in this process, or in a pool of worker processes.
 
-Both pin BLAS to one thread per run (threadpoolctl), which is what makes stored metrics
-identical bit for bit whether a run went through this process or a worker. Runs are
-executed from a :class:`RunSpec` alone (a worker rebuilds the plugin registry from the
-same ``-p`` / ``--plugins-dir`` options).
+The executor protocol (what :class:`~dlbench.app.RunService` drives): an executor has
+``workers``, ``execute(source)`` yielding ``(RunSpec, RunResult)`` pairs in the order
+runs end, where ``source`` yields specs or :data:`WAIT`, and ``close()``. Every executor
+runs a spec through :func:`~dlbench.bench.worker.execute_spec` (BLAS pinned to one
+thread), so stored metrics are identical bit for bit whichever executor ran them.
 
 :class:`WorkerPool` is dlbench's own small pool rather than ``ProcessPoolExecutor``:
 the standard pool cannot tell which run a dead worker held (one dead child breaks every
 pending future with ``BrokenProcessPool``) and cannot stop one hung run. Here each
-worker holds one run at a time over its own pipe, so a dead worker fails exactly its
-run (``worker-died``, with the signal), a run past its time limit is stopped
-(``timed-out``) by killing its worker, and a fresh worker takes the next run. Workers
-die with the parent: they ignore Ctrl-C / SIGHUP (the parent handles those and stops
-them), ask the kernel for SIGKILL when the parent dies (``PR_SET_PDEATHSIG``) and also
-watch their parent's pid, so a ``kill -9`` of ``dlbench run`` leaves no orphan.
+worker has its own pipe and gets a *chunk* of consecutive specs worth at least
+:data:`MIN_CHUNK_S` of expected run time (``RunSpec.estimate_s``), so 10 ms runs do not
+pay a round trip each. The worker sends each result back as its run ends; the pool
+knows which run a worker is on at every moment, so a dead worker fails exactly that
+run (``worker-died``, with the signal) and the rest of its chunk goes to another
+worker, and a run past its time limit (its clock starts when the previous result of
+the chunk arrived) is stopped (``timed-out``) by killing its worker. Workers ignore
+Ctrl-C / SIGHUP (the parent handles those and stops them) and die with the parent.
 """
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import multiprocessing.connection
 import os
-import signal
-import threading
 import time
-import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 
-import numpy as np
-
-from .observer import Diverged, Observer, RunResult
+from .observer import RunResult
 from .spec import RunSpec
+from .worker import PluginContext, execute_spec, limit_blas, worker_main
+
+__all__ = ["MIN_CHUNK_S", "POLL_S", "PluginContext", "SerialExecutor", "WAIT", "WorkerPool",
+           "chunk_specs", "execute_spec", "limit_blas"]
 
 #: how often an idle pool checks for timeouts and dead workers, seconds
 POLL_S = 0.5
 #: what a spec source yields when it has nothing to run *yet* (another process holds
 #: the next configuration): the executor keeps collecting results and asks again later
 WAIT = None
+#: a chunk sent to a worker is worth at least this much expected run time, seconds
+MIN_CHUNK_S = 0.1
+#: ... and holds at most this many runs (a bound when estimates are tiny)
+MAX_CHUNK = 64
 
-
-@dataclass(frozen=True)
-class PluginContext:
-    """What a worker needs to rebuild the registry the main process used."""
-
-    plugins: tuple[str, ...] = ()
-    plugins_dir: str | None = None
-    data_dir: str | None = None
-
-
-def limit_blas():
-    """One BLAS thread while a run executes (threadpoolctl), for bit-identical results."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1, user_api="blas")
-
-
-def execute_spec(spec: RunSpec, registry, *, datasets: dict, data_dir=None,
-                 on_epoch: Callable | None = None) -> RunResult:
-    """Run one spec in this process and capture its outcome (never raises, but Ctrl-C)."""
-    obs = Observer(registry, datasets=datasets, on_epoch=on_epoch, data_dir=data_dir)
-    for note in spec.notes:
-        obs.note(note)
-    start = time.perf_counter()
-    # Overflow in a diverging run is expected and detected from the loss, so numpy's
-    # warnings would only clutter the terminal.
-    with limit_blas(), np.errstate(over="ignore", invalid="ignore", divide="ignore",
-                                   under="ignore"):
-        try:
-            task = registry.create("task", spec.task)
-            config = type(task).Config(**spec.config)
-            out = task.run(config, np.random.default_rng(spec.seed), obs)
-            if isinstance(out, RunResult):
-                result = out
-                if not result.series:
-                    result.series = {k: list(v) for k, v in obs.series.items()}
-                    result.artifacts = {**obs.artifacts, **result.artifacts}
-                    result.epochs = result.epochs or list(obs.epochs)
-                    result.notes = result.notes or list(obs.notes)
-            else:
-                result = obs.result("finished", out or {})
-        except Diverged as exc:
-            result = obs.result("diverged", exc.summary, error=str(exc), error_step=exc.step)
-        except KeyboardInterrupt:
-            raise
-        except Exception as exc:  # a plugin's bug: store it as a failed run, go on
-            tb = traceback.extract_tb(exc.__traceback__)
-            where = f" ({tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno})" if tb else ""
-            result = obs.result("failed", error=f"{type(exc).__name__}: {exc}{where}",
-                                error_step=obs.step)
-    result.duration_s = time.perf_counter() - start
-    return result
+_END = object()
 
 
 class SerialExecutor:
@@ -120,64 +74,36 @@ class SerialExecutor:
         pass
 
 
-# -- worker side ------------------------------------------------------------------------------
-_PR_SET_PDEATHSIG = 1
+def chunk_specs(pull: Callable[[], object], min_s: float = MIN_CHUNK_S,
+                max_runs: int = MAX_CHUNK) -> tuple[list[RunSpec], str]:
+    """Take consecutive specs from ``pull()`` until they are worth ``min_s`` seconds.
 
-
-def _die_with_parent(parent_pid: int) -> None:
-    """SIGKILL this worker when its parent dies (Linux), and watch the parent's pid
-    everywhere else (or in case the death signal was missed)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
-        os._exit(1)
-
-    def watch():
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent_pid:
-                os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def _worker_main(conn, context: PluginContext, parent_pid: int) -> None:
-    # The parent handles Ctrl-C and hang-ups and stops its workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    _die_with_parent(parent_pid)
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = "1"
-    try:
-        from ..pluginmanager import load_plugins
-
-        registry, problem = load_plugins(context.plugins, context.plugins_dir).registry, None
-    except Exception as exc:  # reported with every run this worker is given
-        registry, problem = None, f"the worker could not load plugins: {type(exc).__name__}: {exc}"
-    datasets: dict = {}
-    while True:
-        try:
-            spec = conn.recv()
-        except (EOFError, OSError):
-            return
-        if spec is None:
-            return
-        if registry is None:
-            result = RunResult(status="failed", error=problem)
-        else:
-            result = execute_spec(spec, registry, datasets=datasets, data_dir=context.data_dir)
-        try:
-            conn.send(result)
-        except Exception as exc:  # e.g. a summary value that cannot be pickled
-            conn.send(RunResult(status="failed", duration_s=result.duration_s,
-                                error=f"the result could not be sent back: {type(exc).__name__}: {exc}"))
+    A spec without an estimate ends the chunk (it may be long). Returns the chunk and
+    why it ended: ``"full"``, ``"wait"`` (the source yielded :data:`WAIT`) or ``"end"``
+    (the source is exhausted: ``pull()`` returned the end marker).
+    """
+    chunk: list[RunSpec] = []
+    worth = 0.0
+    while len(chunk) < max_runs:
+        item = pull()
+        if item is WAIT:
+            return chunk, "wait"
+        if item is _END:
+            return chunk, "end"
+        chunk.append(item)
+        estimate = getattr(item, "estimate_s", None)
+        if estimate is None:
+            break
+        worth += estimate
+        if worth >= min_s:
+            break
+    return chunk, "full"
 
 
 # -- parent side ------------------------------------------------------------------------------
 def _death(exitcode: int | None) -> str:
+    import signal
+
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
@@ -188,18 +114,21 @@ def _death(exitcode: int | None) -> str:
 
 
 class _Worker:
+    """One worker process and the chunk it holds (``chunk[0]`` is the run it is on)."""
+
     def __init__(self, ctx, context: PluginContext):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, context, os.getpid()),
+        self.process = ctx.Process(target=worker_main, args=(child, context, os.getpid()),
                                    name="dlbench-worker", daemon=True)
         self.process.start()
         child.close()
-        self.spec: RunSpec | None = None
-        self.started = 0.0
+        self.chunk: deque[RunSpec] = deque()
+        self.started = 0.0  # when chunk[0]'s clock started
 
-    def give(self, spec: RunSpec) -> None:
-        self.conn.send(spec)
-        self.spec, self.started = spec, time.monotonic()
+    def give(self, chunk: list[RunSpec]) -> None:
+        self.chunk = deque(chunk)
+        self.started = time.monotonic()
+        self.conn.send(chunk)
 
     def stop(self, *, kill: bool = False) -> None:
         if not kill:
@@ -221,73 +150,111 @@ class WorkerPool:
     A spec's time limit is ``spec.timeout_s`` (``None``: no limit).
     """
 
-    def __init__(self, workers: int, context: PluginContext):
-        self.workers, self.context = workers, context
+    def __init__(self, workers: int, context: PluginContext, *, min_chunk_s: float = MIN_CHUNK_S):
+        self.workers, self.context, self.min_chunk_s = workers, context, min_chunk_s
         self._ctx = multiprocessing.get_context("spawn")
         self._idle: list[_Worker] = []
 
+    def _worker(self) -> _Worker:
+        while self._idle:
+            worker = self._idle.pop()
+            if worker.process.is_alive():
+                return worker
+            worker.stop(kill=True)  # died between chunks: nothing of ours was lost
+        return _Worker(self._ctx, self.context)
+
     def execute(self, specs: Iterable[RunSpec]) -> Iterator[tuple[RunSpec, RunResult]]:
-        """Run ``specs`` (pulled one at a time, when a worker is free) and yield each
-        with its result, in the order they finish."""
-        pending = iter(specs)
-        end = object()
+        """Run ``specs`` (pulled in chunks, when a worker is free) and yield each with its
+        result, in the order they finish."""
+        source = iter(specs)
+        requeued: deque[RunSpec] = deque()  # the rest of a dead worker's chunk
         busy: list[_Worker] = []
-        exhausted = False
+        state = {"exhausted": False}
+
+        def pull():
+            if requeued:
+                return requeued.popleft()
+            if state["exhausted"]:
+                return _END
+            item = next(source, _END)
+            if item is _END:
+                state["exhausted"] = True
+            return item
+
+        finished: list[tuple[RunSpec, RunResult]] = []
         try:
             while True:
-                while not exhausted and len(busy) < self.workers:
-                    spec = next(pending, end)
-                    if spec is end:
-                        exhausted = True
+                waiting = False
+                while len(busy) < self.workers:
+                    chunk, stop = chunk_specs(pull, self.min_chunk_s)
+                    if chunk:
+                        worker = self._worker()
+                        worker.give(chunk)
+                        busy.append(worker)
+                    if stop != "full":
+                        waiting = stop == "wait"
                         break
-                    if spec is WAIT:
-                        if not busy:
-                            time.sleep(POLL_S)
-                        break
-                    worker = self._idle.pop() if self._idle else _Worker(self._ctx, self.context)
-                    worker.give(spec)
-                    busy.append(worker)
+                if finished:
+                    # handed over only now: the free workers are already on their next
+                    # runs while the caller stores these (no core idles, and a run is
+                    # always in flight while the caller works)
+                    done, finished = finished, []
+                    yield from done
+                    continue
                 if not busy:
-                    if exhausted:
+                    if state["exhausted"] and not requeued:
                         return
+                    if waiting:
+                        time.sleep(POLL_S)
                     continue
                 waits = [w.conn for w in busy] + [w.process.sentinel for w in busy]
                 ready = set(multiprocessing.connection.wait(waits, timeout=POLL_S))
                 for worker in list(busy):
-                    outcome = self._outcome(worker, ready)
-                    if outcome is None:
-                        continue
-                    busy.remove(worker)
-                    spec, worker.spec = worker.spec, None
-                    result, healthy = outcome
-                    if healthy:
-                        self._idle.append(worker)
-                    else:
-                        worker.stop(kill=True)
-                    yield spec, result
+                    finished += self._collect(worker, ready, requeued)
+                    if not worker.chunk:
+                        busy.remove(worker)
+                        if worker.process.is_alive():
+                            self._idle.append(worker)
+                        else:
+                            worker.stop(kill=True)
         except BaseException:
             for worker in busy:  # Ctrl-C, SIGTERM: stop the runs in flight now
                 worker.stop(kill=True)
             raise
 
-    def _outcome(self, worker: _Worker, ready: set) -> tuple[RunResult, bool] | None:
-        """``(result, worker still usable)`` if the worker's run ended, else ``None``."""
-        elapsed = time.monotonic() - worker.started
+    def _collect(self, worker: _Worker, ready: set,
+                 requeued: deque) -> list[tuple[RunSpec, RunResult]]:
+        """The runs of ``worker`` that ended: results it sent, then (if it died or its run
+        passed its time limit) that run's failure, with the rest of its chunk requeued."""
+        out = []
+        dead = False
         if worker.conn in ready:
             try:
-                return worker.conn.recv(), True
+                while worker.chunk and worker.conn.poll():
+                    result = worker.conn.recv()
+                    out.append((worker.chunk.popleft(), result))
+                    worker.started = time.monotonic()
             except (EOFError, OSError):
-                pass  # died while sending: fall through to the death below
-        if worker.process.sentinel in ready or not worker.process.is_alive():
+                dead = True  # died while sending: its current run failed below
+        if not worker.chunk:
+            return out
+        elapsed = time.monotonic() - worker.started
+        if dead or worker.process.sentinel in ready or not worker.process.is_alive():
             worker.process.join(1.0)
-            return RunResult(status="worker-died", error=_death(worker.process.exitcode),
-                             duration_s=elapsed), False
-        limit = getattr(worker.spec, "timeout_s", None)
-        if limit is not None and elapsed > limit:
-            return RunResult(status="timed-out", duration_s=elapsed,
-                             error=f"stopped after {limit:g} s, its time limit (--run-timeout); "
-                                   "the worker was replaced"), False
-        return None
+            failure = RunResult(status="worker-died", error=_death(worker.process.exitcode),
+                                duration_s=elapsed)
+        else:
+            limit = getattr(worker.chunk[0], "timeout_s", None)
+            if limit is None or elapsed <= limit:
+                return out
+            failure = RunResult(status="timed-out", duration_s=elapsed,
+                                error=f"stopped after {limit:g} s, its time limit "
+                                      "(--run-timeout); the worker was replaced")
+        out.append((worker.chunk.popleft(), failure))
+        requeued.extendleft(reversed(worker.chunk))
+        worker.chunk.clear()
+        worker.stop(kill=True)
+        return out
 
     def close(self) -> None:
         """Stop the idle workers (each finishes nothing: they hold no run)."""

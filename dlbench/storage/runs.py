@@ -26,7 +26,8 @@ from .migrations import RESULTS
 from .models import (Artifact, Metric, Param, Run, RunClaim, Summary, Tag, decode_float,
                      encode_float)
 from .owners import Owner, owner_alive
-from .storable import storable_array, storable_summary
+from .storable import Unstorable, storable_array, storable_summary
+from .sweeps import SweepMethods
 from .records import (PRUNABLE_STATUSES, RESULT_STATUSES, RUN_STATUSES, Claim, RunDetail,
                       RunRecord, iso)
 
@@ -45,7 +46,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-class RunStore:
+class RunStore(SweepMethods):
     """The results database at ``url`` (default ``sqlite:///results/dlbench.db``).
 
     :param create: create the database when missing (``dlbench run``); commands that only
@@ -160,6 +161,28 @@ class RunStore:
         with self.db.write() as conn:
             self._write_result(conn, run_id, prepared, error=error, error_step=error_step,
                                duration_s=duration_s)
+
+    def store_results(self, items: list[dict]) -> list[str | None]:
+        """Store several runs' outcomes (each dict: ``run_id`` and :meth:`store_result`'s
+        keywords) in ONE transaction. An :class:`Unstorable` one is stored as ``failed``
+        with the reason, which is its entry in the returned list (else ``None``)."""
+        prepared, reasons = [], []
+        for item in items:
+            args = {k: item.get(k) for k in ("error", "error_step", "duration_s")}
+            try:
+                p = self._prepare(item["status"], item.get("summary"), item.get("series"),
+                                  item.get("artifacts"), item.get("notes", ()))
+                reasons.append(None)
+            except Unstorable as exc:
+                p = self._prepare("failed", None, None, None, ())
+                args.update(error=f"the result could not be stored: {exc}", error_step=None)
+                reasons.append(str(exc))
+            prepared.append((item["run_id"], p, args))
+        if prepared:
+            with self.db.write() as conn:
+                for run_id, p, args in prepared:
+                    self._write_result(conn, run_id, p, **args)
+        return reasons
 
     @staticmethod
     def _prepare(status, summary, series, artifacts, notes) -> dict:

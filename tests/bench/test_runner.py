@@ -187,7 +187,7 @@ def test_an_interrupt_while_storing_marks_the_run_interrupted(toy_registry, toy_
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store, "store_result", interrupt)
+    monkeypatch.setattr(store, "store_results", interrupt)
     with pytest.raises(RunInterrupted):
         run_toy(toy_registry, store, toy_plugin)
     monkeypatch.undo()
