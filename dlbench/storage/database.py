@@ -135,6 +135,9 @@ class Database:
         """Refuse a foreign, newer or other-kind database; the pending migrations."""
         with self.guard(), engine.connect() as conn:
             with conn.begin():
+                if conn.dialect.name == "postgresql":  # wait for a migration in progress
+                    conn.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"),
+                                 {"key": self.SCHEMA_LOCK})
                 kind = migrations.kind_of(conn)
                 newer = migrations.unknown(conn)
                 todo = migrations.pending(conn, self.schema)
