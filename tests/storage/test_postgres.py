@@ -18,6 +18,8 @@ from dlbench.storage.migrations import RESULTS
 from dlbench.storage.models import Base, Run, RunClaim
 from tests.postgres_server import PASSWORD, PASSWORD_USER, USER, free_port
 from tests.quiz.conftest import loaded, mini_bank  # noqa: F401  (fixtures of the quiz test)
+from tests.quiz.test_exam import \
+    test_the_same_seed_asks_the_same_questions_from_the_cli as exams_through_the_cli
 from tests.quiz.test_progress import test_due_dates_follow_the_answers as quiz_round_trip
 
 from .test_store import claim
@@ -226,3 +228,15 @@ def test_the_cli_refuses_an_unreachable_database_before_any_run(invoke, tmp_path
 # -- the quiz store on PostgreSQL ---------------------------------------------------------------
 def test_quiz_progress_works_on_postgresql(loaded, pg_url):  # noqa: F811
     quiz_round_trip(loaded, pg_url)
+
+
+def test_mock_exams_are_stored_on_postgresql(invoke, pg_url):
+    exams_through_the_cli(invoke, pg_url)  # `dlbench quiz exam --progress-db <postgresql>`
+
+
+def test_results_and_quiz_progress_need_separate_postgresql_databases(postgres_server, pg_url):
+    from dlbench.storage.quiz_store import QuizStore
+
+    RunStore(pg_url, create=True).close()
+    with pytest.raises(StorageError, match="results database, not a quiz-progress database"):
+        QuizStore(pg_url)
