@@ -14,6 +14,8 @@ from click.testing import CliRunner
 
 import dlbench
 
+pytest_plugins = ["tests.postgres_server"]  # a private PostgreSQL server: pg_url
+
 
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch, tmp_path):

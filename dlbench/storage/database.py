@@ -8,6 +8,13 @@ that no newer dlbench wrote it, and, for commands that only read, that it exists
 (reading never creates a database). While a store writes, a SQLite file that vanished
 or was replaced (``rm -rf results/`` during a run) is an error, not a silent loss:
 SQLite would otherwise keep writing into the deleted inode.
+
+On a database server (PostgreSQL) the same class works without SQLite's tools: writes are
+ordinary READ COMMITTED transactions whose conflicts are settled by the statements
+themselves (``INSERT ... ON CONFLICT DO NOTHING``, ``SELECT ... FOR UPDATE``,
+compare-and-set ``UPDATE`` s in :meth:`RunStore.claim`), and schema migrations run under
+a transaction-scoped advisory lock (:meth:`Database._migrate`), so eight processes opening
+a blank shared database at once create the schema exactly once.
 """
 
 from __future__ import annotations
@@ -16,14 +23,45 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..errors import DlbenchError, StorageError
 from . import migrations
-from .engine import describe_error, display_url, is_memory, make_engine, sqlite_path, writable
+from .engine import (describe_error, display_url, is_memory, is_server, make_engine,
+                     release_engine, server_engine, sqlite_path, writable)
 from .migrations import Schema
+
+
+#: PostgreSQL error codes that mean "try the transaction again": serialization failure,
+#: deadlock detected. Nothing was written when they occur (the transaction rolled back).
+RETRYABLE_SQLSTATES = ("40001", "40P01")
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Did a transaction fail only because a concurrent one won (safe to run again)?"""
+    while exc is not None:
+        orig = getattr(exc, "orig", None)
+        if getattr(orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+            return True
+        exc = exc.__cause__
+    return False
+
+
+def insert_ignoring_conflicts(conn: Connection, table, *keys):
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` in ``conn``'s dialect (SQLite and
+    PostgreSQL both have it): add ``.values(...)`` and ``.returning(...)``; a conflict
+    returns no row instead of failing, so the insert can be repeated safely."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        raise StorageError(f"dlbench stores results in SQLite or PostgreSQL, not "
+                           f"{conn.dialect.name}")
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=list(keys))
 
 
 class NoDatabase(DlbenchError):
@@ -57,11 +95,13 @@ class Database:
                 immutable = folder is not None and not os.access(folder, os.W_OK)
         if self.path is not None and self.path.exists() and not self.readonly:
             self._probe(immutable)  # refuse a foreign or newer file before WAL touches it
-        self.engine = make_engine(url, readonly=self.readonly, immutable=immutable)
+        self.server = is_server(url)
+        self.engine = (server_engine(url) if self.server
+                       else make_engine(url, readonly=self.readonly, immutable=immutable))
         try:
             self._open()
         except BaseException:
-            self.engine.dispose()  # a refused database keeps no connection open
+            self.close()  # a refused database keeps no connection open
             raise
         self._inode = self._current_inode()
 
@@ -95,6 +135,9 @@ class Database:
         """Refuse a foreign, newer or other-kind database; the pending migrations."""
         with self.guard(), engine.connect() as conn:
             with conn.begin():
+                if conn.dialect.name == "postgresql":  # wait for a migration in progress
+                    conn.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"),
+                                 {"key": self.SCHEMA_LOCK})
                 kind = migrations.kind_of(conn)
                 newer = migrations.unknown(conn)
                 todo = migrations.pending(conn, self.schema)
@@ -117,7 +160,34 @@ class Database:
         if self.readonly:
             raise StorageError(f"{self.display} is read-only and needs a schema upgrade "
                                f"({todo[0]}); open it once with write access")
+        self._migrate()
+
+    #: key of the PostgreSQL advisory lock held while a process migrates the schema
+    SCHEMA_LOCK = 0x646C62656E6368  # "dlbench"
+
+    def _migrate(self) -> None:
+        """Apply the pending migrations in one write transaction.
+
+        A schema older than the code is upgraded automatically, on SQLite and on a shared
+        PostgreSQL database alike; we chose this over refusing and pointing to an upgrade
+        command because every migration is additive (new tables and nullable columns; the
+        only drop is of tables that are empty) and nothing stored is rewritten, and on
+        PostgreSQL DDL is transactional: the migrations and their records commit together
+        or not at all, so a crash mid-upgrade leaves the old schema untouched. Concurrent
+        openers serialise on ``pg_advisory_xact_lock`` (released at commit), and
+        :func:`migrations.apply` re-reads what is applied once it holds the lock, so the
+        second of eight processes finds nothing left to do. The cost, said plainly: once
+        upgraded, a teammate still on an older dlbench is refused ("written by a newer
+        dlbench; upgrade dlbench") until they upgrade; that message comes before any run.
+        """
         with self.guard(), self.write() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": self.SCHEMA_LOCK})
+                newer = migrations.unknown(conn)  # someone newer upgraded while we waited
+                if newer:
+                    raise StorageError(f"{self.display} was written by a newer dlbench (unknown "
+                                       f"schema migration {newer[-1]!r}); upgrade dlbench or "
+                                       "choose another --db")
             migrations.apply(conn, self.schema)
 
     # -- transactions ------------------------------------------------------------------
@@ -135,7 +205,9 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on exit."""
+        """One write transaction, committed on exit: ``BEGIN IMMEDIATE`` on SQLite (one
+        writer at a time); a plain READ COMMITTED transaction on PostgreSQL, where the
+        writes take row locks and settle conflicts themselves (see the module docstring)."""
         if self.readonly:
             raise StorageError(f"{self.display} is read-only; nothing can be changed in it")
         with self.guard(), self.engine.connect() as conn:
@@ -171,4 +243,10 @@ class Database:
             return migrations.applied(conn)
 
     def close(self) -> None:
-        self.engine.dispose()
+        if getattr(self, "_closed", False):  # a shared server engine is given back once
+            return
+        self._closed = True
+        if self.server:
+            release_engine(self.url, self.engine)
+        else:
+            self.engine.dispose()

@@ -11,6 +11,13 @@ A file or folder the user cannot write is opened read-only (``mode=ro``; ``immut
 when not even the WAL index can be created), so results on a read-only medium can still
 be listed. Every URL shown to the user goes through :func:`display_url`, which masks the
 password.
+
+A database server (``postgresql+psycopg://user:password@host/db``) gets one engine per
+process and URL (:func:`server_engine`): a pool of connections checked with
+``pool_pre_ping`` before use (a server restart or an idle connection dropped by a firewall
+is a reconnect, not an error), a 10 s connect timeout (an unreachable host fails quickly
+with one line instead of hanging), and a fresh pool in a forked child, which must never use
+its parent's sockets.
 """
 
 from __future__ import annotations
@@ -67,6 +74,52 @@ def parse(url: str):
                          "'sqlite:///results/dlbench.db' or 'postgresql+psycopg://user@host/db'") from exc
 
 
+CONNECT_TIMEOUT_S = 10
+
+_server_engines: dict[tuple[int, str], list] = {}  # (pid, url) -> [engine, users]
+
+
+def is_server(url: str) -> bool:
+    """True for a database server URL (PostgreSQL...), false for SQLite."""
+    return parse(url).get_backend_name() != "sqlite"
+
+
+def server_engine(url: str) -> Engine:
+    """The process's engine for a database server URL, shared by every store opened on it;
+    give it back with :func:`release_engine`."""
+    key = (os.getpid(), url)
+    entry = _server_engines.get(key)
+    if entry is None:
+        entry = _server_engines[key] = [make_engine(url), 0]
+    entry[1] += 1
+    return entry[0]
+
+
+def release_engine(url: str, engine: Engine) -> None:
+    """One user less of a shared engine; the last one closes its connections."""
+    key = (os.getpid(), url)
+    entry = _server_engines.get(key)
+    if entry is None or entry[0] is not engine:
+        engine.dispose()
+        return
+    entry[1] -= 1
+    if entry[1] <= 0:
+        del _server_engines[key]
+        engine.dispose()
+
+
+def _forget_parent_engines() -> None:
+    """In a forked child: drop the parent's pools without closing its sockets."""
+    for (pid, _url), (engine, _users) in list(_server_engines.items()):
+        if pid != os.getpid():
+            engine.dispose(close=False)
+    _server_engines.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parent_engines)
+
+
 def make_engine(url: str, *, readonly: bool = False, immutable: bool = False) -> Engine:
     """A SQLAlchemy engine for ``url``, or :class:`UsageError` / :class:`StorageError`.
 
@@ -80,8 +133,12 @@ def make_engine(url: str, *, readonly: bool = False, immutable: bool = False) ->
     if path is not None and readonly:
         flags = "mode=ro" + ("&immutable=1" if immutable else "")
         target = f"sqlite:///file:{quote(str(path.resolve()))}?{flags}&uri=true"
+    server = parsed.get_backend_name() != "sqlite"
+    options = {}
+    if server and parsed.drivername.partition("+")[2] in ("psycopg", "psycopg2"):
+        options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
     try:
-        engine = create_engine(target, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+        engine = create_engine(target, pool_pre_ping=server, **options)
     except NoSuchModuleError as exc:
         raise UsageError(f"database URL {display_url(url)!r}: unknown dialect or driver ({exc})") from exc
     except ImportError as exc:
@@ -126,6 +183,18 @@ def describe_error(url: str, exc: Exception) -> str:
         return f"{shown} is read-only: {text}"
     if "unable to open" in lowered or "permission" in lowered:
         return f"cannot open database {shown}: {text}"
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return f"cannot log in to database {shown}: wrong user name or password ({_first(text)})"
+    if "role" in lowered and "does not exist" in lowered:
+        return f"cannot log in to database {shown}: no such user on that server ({_first(text)})"
+    if "does not exist" in lowered and "database" in lowered:
+        return (f"cannot open database {shown}: no such database on that server "
+                f"(create it first, e.g. 'createdb'): {_first(text)}")
     if "connection" in lowered or "could not connect" in lowered or "refused" in lowered:
-        return f"cannot reach database {shown}: {text.splitlines()[0]}"
-    return f"database error on {shown}: {text.splitlines()[0] if text else text}"
+        return f"cannot reach database {shown}: {_first(text)}"
+    return f"database error on {shown}: {_first(text)}"
+
+
+def _first(text: str) -> str:
+    """The first non-empty line of a driver message (psycopg adds DETAIL/HINT lines)."""
+    return next((line.strip() for line in text.splitlines() if line.strip()), text)

@@ -299,8 +299,10 @@ def applied(conn: Connection) -> list[str]:
     if not inspect(conn).has_table("schema_migrations"):
         return []
     table = _migrations_table(MetaData())
-    return [row[0] for row in conn.execute(select(table.c.name).order_by(table.c.applied_at,
-                                                                        table.c.name))]
+    # NULLS FIRST: older dlbench versions recorded no time; SQLite sorts NULL first and
+    # PostgreSQL last unless told, and the order must not depend on the back end
+    order = (table.c.applied_at.asc().nulls_first(), table.c.name)
+    return [row[0] for row in conn.execute(select(table.c.name).order_by(*order))]
 
 
 def pending(conn: Connection, schema: Schema) -> list[str]:

@@ -4,6 +4,8 @@ A quiz-progress database is its own kind of dlbench database (:data:`~dlbench.st
 migrations.QUIZ`): it holds no run tables, and a results database holds no quiz tables.
 Each answer is stored in one transaction: the attempt(s), the FSRS review and the
 updated card. Reads return the quiz's domain objects (:mod:`dlbench.quiz.progress`).
+It works on SQLite and on PostgreSQL (a database of its own, not the results database;
+tests/storage/test_postgres.py runs the review and exam round trips there).
 """
 
 from __future__ import annotations

@@ -16,12 +16,11 @@ from collections.abc import Iterable
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from .. import config
 from ..bench.spec import flatten
-from ..errors import UsageError
-from .database import Database
+from ..errors import StorageError, UsageError
+from .database import Database, insert_ignoring_conflicts, is_retryable
 from .migrations import RESULTS
 from .models import (Artifact, Metric, Param, Run, RunClaim, Summary, Tag, decode_float,
                      encode_float)
@@ -81,9 +80,12 @@ class RunStore(SweepMethods):
 
         A stored result is reused unless ``force``; a live owner's running run is
         ``busy``; a dead owner's running run is marked ``abandoned`` and the
-        configuration is claimed again. The claim row is taken with an insert that
-        fails on the primary key, or moved with a compare-and-set update, so two
-        processes (or two hosts on one PostgreSQL) never both win.
+        configuration is claimed again. The claim row is taken with
+        ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (no row back: another process
+        took it first, and our run row is rolled back with the transaction), or moved
+        with a compare-and-set ``UPDATE``; on PostgreSQL the claim row is read
+        ``FOR UPDATE``, so two processes (or two hosts) never both win and a repeated
+        claim never adds a second run row for a configuration.
         """
         for _ in range(5):
             try:
@@ -93,6 +95,9 @@ class RunStore(SweepMethods):
                                         force=force)
             except _LostRace:  # another process took the claim first: look again
                 continue
+            except StorageError as exc:
+                if not is_retryable(exc):  # a deadlock / serialization failure: again
+                    raise
         raise UsageError(f"could not claim configuration {config_hash[:12]} after 5 tries")
 
     def _claim_once(self, *, task, config, config_hash, code_version, choices, seed, preset,
@@ -100,7 +105,7 @@ class RunStore(SweepMethods):
         with self.db.write() as conn:
             held = conn.execute(select(RunClaim.run_id).where(
                 RunClaim.config_hash == config_hash,
-                RunClaim.code_version == code_version)).scalar()
+                RunClaim.code_version == code_version).with_for_update()).scalar()
             abandoned: tuple[int, ...] = ()
             if held is not None:
                 run = conn.execute(select(Run.status, Run.owner_host, Run.owner_pid,
@@ -118,12 +123,12 @@ class RunStore(SweepMethods):
                                       code_version=code_version, choices=choices, seed=seed,
                                       preset=preset, environment=environment, owner=owner)
             if held is None:
-                try:
-                    with conn.begin_nested():  # a SAVEPOINT: the conflict leaves the rest intact
-                        conn.execute(insert(RunClaim).values(
-                            config_hash=config_hash, code_version=code_version, run_id=run_id))
-                except IntegrityError:
-                    raise _LostRace from None  # rolls the whole transaction back
+                taken = conn.execute(
+                    insert_ignoring_conflicts(conn, RunClaim, "config_hash", "code_version")
+                    .values(config_hash=config_hash, code_version=code_version, run_id=run_id)
+                    .returning(RunClaim.run_id)).first()
+                if taken is None:
+                    raise _LostRace  # rolls the whole transaction back, our run row with it
             else:
                 moved = conn.execute(update(RunClaim).where(
                     RunClaim.config_hash == config_hash, RunClaim.code_version == code_version,

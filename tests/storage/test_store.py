@@ -1,4 +1,6 @@
-"""Runs, metric series (NaN and inf kept), artifacts, tags, claims and bad databases."""
+"""Runs, metric series (NaN and inf kept), artifacts, tags, claims and bad databases.
+
+Tests taking ``any_db_url`` run on SQLite and on PostgreSQL (tests/postgres_server.py)."""
 
 from __future__ import annotations
 
@@ -23,8 +25,8 @@ def claim(store, **kw):
     return store.claim(**args)
 
 
-def test_nan_and_inf_round_trip_in_series_and_summaries(db_url):
-    store = RunStore(db_url, create=True)
+def test_nan_and_inf_round_trip_in_series_and_summaries(any_db_url):
+    store = RunStore(any_db_url, create=True)
     run = claim(store).run_id
     values = [0.5, math.nan, math.inf, -math.inf, -0.0, 1e300]
     store.store_result(run, status="diverged", series={"loss": list(enumerate(values))},
@@ -44,8 +46,8 @@ def test_nan_and_inf_round_trip_in_series_and_summaries(db_url):
     np.arange(5, dtype=np.int64),
     np.zeros((0, 3)),
 ])
-def test_artifact_round_trip_is_exact(db_url, array):
-    store = RunStore(db_url, create=True)
+def test_artifact_round_trip_is_exact(any_db_url, array):
+    store = RunStore(any_db_url, create=True)
     run = claim(store).run_id
     store.store_result(run, status="finished", artifacts={"hist": array})
     back = store.artifact(run, "hist")
@@ -53,8 +55,8 @@ def test_artifact_round_trip_is_exact(db_url, array):
     np.testing.assert_array_equal(back, array)
 
 
-def test_an_unstorable_result_writes_nothing(db_url):
-    store = RunStore(db_url, create=True)
+def test_an_unstorable_result_writes_nothing(any_db_url):
+    store = RunStore(any_db_url, create=True)
     run = claim(store).run_id
     with pytest.raises(Unstorable, match="verdict"):
         store.store_result(run, status="finished", series={"loss": [(1, 0.5)]},
@@ -65,8 +67,8 @@ def test_an_unstorable_result_writes_nothing(db_url):
     assert detail.run.status == "running" and detail.metrics == {} and detail.artifacts == []
 
 
-def test_run_listing_and_details(db_url):
-    store = RunStore(db_url, create=True)
+def test_run_listing_and_details(any_db_url):
+    store = RunStore(any_db_url, create=True)
     a = claim(store, seed=1).run_id
     b = claim(store, seed=2, task="weight-init", config_hash="cd" * 32).run_id
     store.store_result(a, status="finished", summary={"final_loss": 0.25}, duration_s=1.5)
@@ -86,8 +88,8 @@ def test_run_listing_and_details(db_url):
         runs[0].status = "finished"
 
 
-def test_claims_decide_who_runs_a_configuration(db_url):
-    store = RunStore(db_url, create=True)
+def test_claims_decide_who_runs_a_configuration(any_db_url):
+    store = RunStore(any_db_url, create=True)
     first = claim(store)
     assert first.decision == "claimed"
     assert claim(store).decision == "busy"  # this very process is alive and holds it
@@ -98,11 +100,11 @@ def test_claims_decide_who_runs_a_configuration(db_url):
     assert forced.decision == "claimed" and forced.run_id != first.run_id
 
 
-def test_a_dead_owners_running_run_is_abandoned_and_claimed_again(db_url):
+def test_a_dead_owners_running_run_is_abandoned_and_claimed_again(any_db_url):
     import subprocess
     import sys
 
-    store = RunStore(db_url, create=True)
+    store = RunStore(any_db_url, create=True)
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
     dead = Owner(Owner.me().host, int(gone.stdout), None)  # a real process that has exited
@@ -113,9 +115,9 @@ def test_a_dead_owners_running_run_is_abandoned_and_claimed_again(db_url):
     assert old.status == "abandoned" and "stopped" in old.error
 
 
-def test_unknown_run_is_a_usage_error(db_url):
+def test_unknown_run_is_a_usage_error(any_db_url):
     with pytest.raises(UsageError, match="no run with id 99"):
-        RunStore(db_url, create=True).get_run(99)
+        RunStore(any_db_url, create=True).get_run(99)
 
 
 def test_reading_never_creates_a_database(tmp_path, monkeypatch):
@@ -205,8 +207,8 @@ def test_wal_mode_and_foreign_keys(db_url):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
 
 
-def test_curation_deletes_tags_and_prunes(db_url):
-    store = RunStore(db_url, create=True)
+def test_curation_deletes_tags_and_prunes(any_db_url):
+    store = RunStore(any_db_url, create=True)
     keep = claim(store).run_id
     store.store_result(keep, status="finished", summary={"x": 1.0})
     bad = claim(store, config_hash="cd" * 32).run_id
