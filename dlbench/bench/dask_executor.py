@@ -7,7 +7,7 @@ process that writes to the database. What it does, and why:
 
 - **Chunks in a bounded window.** Dask costs a few ms per task, so consecutive specs are
   sent together until a chunk is worth :data:`CHUNK_S` (from ``spec.estimate_s``, else
-  the mean duration measured for that task so far; unknown: one spec per chunk). At most
+  the mean duration measured so far for that task and preset; unknown: one spec per chunk). At most
   :data:`WINDOW` x workers chunks are in flight, so a sweep of 20,000 runs does not
   claim them all at once. Tasks are submitted ``pure=False`` (Dask would otherwise treat
   two submissions of the same function and arguments as one).
@@ -94,7 +94,9 @@ class DaskExecutor:
         self.requested, self.context, self.scheduler = workers, context, scheduler
         self.workers = workers
         self.client = self.cluster = None
-        self._measured: dict[str, tuple[float, int]] = {}  # task -> (seconds, runs)
+        self._measured: dict[tuple, tuple[float, int]] = {}  # (task, preset) -> (s, runs)
+        #: Dask tasks submitted so far (each a chunk of one or more runs)
+        self.submitted = 0
         self._start()
 
     # -- start-up --------------------------------------------------------------------------
@@ -209,14 +211,15 @@ class DaskExecutor:
 
     def _estimate(self, spec) -> float | None:
         estimate = getattr(spec, "estimate_s", None)
-        if estimate is None and spec.task in self._measured:
-            seconds, runs = self._measured[spec.task]
+        if estimate is None and (spec.task, spec.preset) in self._measured:
+            seconds, runs = self._measured[spec.task, spec.preset]
             estimate = seconds / runs
         return estimate
 
     def _submit(self, flight: dict, specs: list, *, single: bool = False) -> None:
         future = self.client.submit(run_chunk, self.payload, specs, pure=False)
         flight[future] = _Chunk(specs, future, single)
+        self.submitted += 1
         future.add_done_callback(self._done.put)
 
     def _outcomes(self, chunk: _Chunk, retry: list) -> Iterator[tuple[RunSpec, RunResult]]:
@@ -226,8 +229,9 @@ class DaskExecutor:
             results = chunk.future.result()
             for spec, result in zip(chunk.specs, results):
                 if result.duration_s is not None:
-                    seconds, runs = self._measured.get(spec.task, (0.0, 0))
-                    self._measured[spec.task] = (seconds + result.duration_s, runs + 1)
+                    key = (spec.task, spec.preset)
+                    seconds, runs = self._measured.get(key, (0.0, 0))
+                    self._measured[key] = (seconds + result.duration_s, runs + 1)
                 yield spec, result
             return
         error = chunk.future.exception()
