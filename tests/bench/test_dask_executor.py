@@ -4,6 +4,7 @@ whose installed plugin has another version."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 import subprocess
@@ -259,6 +260,8 @@ def test_workers_with_another_or_a_missing_plugin_version_are_refused_before_any
     assert "plugin 'fakeopt' version 2.0 (here 1.0)" in message
     assert "plugin 'fakeopt' version missing (here 1.0)" in message
     assert message.count("worker tcp://127.0.0.1:") == 2
+    sys.modules.pop("fakeopt", None)  # no fake plugin for the tests that follow
+    importlib.invalidate_caches()
 
 
 def test_a_remote_cluster_gets_file_plugins_shipped_and_runs_them(tmp_path, remote_cluster,
