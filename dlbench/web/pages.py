@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
+from ..errors import DlbenchError
 from . import results
 from .compare import compare
 from .deps import run_store
@@ -37,11 +38,18 @@ def summary_columns(runs) -> list[str]:
 
 
 @router.get("/")
-def home(request: Request, store: Store):
-    latest = runs_page(store, RunQuery(), 1, HOME_RUNS)
-    return render(request, "home.html", runs=latest.runs, total=latest.total,
-                  sweeps=store.sweeps(5), tasks=facets(store)["tasks"],
-                  columns=summary_columns(latest.runs))
+def home(request: Request):
+    """What dlbench is and what to do first, then the latest sweeps and runs. Without a
+    readable database (the very first start) the page still explains, and says why."""
+    try:
+        store = run_store(request)
+        latest = runs_page(store, RunQuery(), 1, HOME_RUNS)
+        sweeps = store.sweeps(5)
+    except DlbenchError as exc:
+        return render(request, "home.html", runs=[], total=0, sweeps=[], columns=[],
+                      db_problem=str(exc))
+    return render(request, "home.html", runs=latest.runs, total=latest.total, sweeps=sweeps,
+                  columns=summary_columns(latest.runs), db_problem=None)
 
 
 @router.get("/runs")

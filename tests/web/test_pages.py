@@ -158,9 +158,12 @@ def test_validation_message_names_the_field(client):
 def test_missing_database_is_a_clear_page_and_json(tmp_path):
     url = f"sqlite:///{tmp_path / 'absent.db'}"
     with client_for(url) as c:
-        r = c.get("/")
+        r = c.get("/runs")
         assert r.status_code == 503 and "no results database" in r.text
         assert "dlbench run" in r.text
+        home = c.get("/")  # the first start: the home page still explains what to do
+        assert home.status_code == 200 and 'id="db-problem"' in home.text
+        assert 'id="first-steps"' in home.text
         r = c.get("/api/runs")
         assert r.status_code == 503 and "no results database" in r.json()["detail"]
         assert not (tmp_path / "absent.db").exists()  # reading never creates it
