@@ -170,3 +170,15 @@ def test_missing_database_is_a_clear_page_and_json(tmp_path):
         with RunStore(url, create=True) as store:  # created later: found on the next request
             add_runs(store, optimizers=("sgd",), seeds=(0,))
         assert c.get("/api/runs").json()["total"] == 1
+
+
+def test_compare_reads_at_most_40_runs_and_says_which_were_left_out(db_url):
+    from dlbench.web.compare import MAX_COMPARE
+
+    with RunStore(db_url, create=True) as store:
+        ids = add_runs(store, optimizers=("sgd", "adam", "momentum"), seeds=range(15), steps=3)
+    with client_for(db_url) as c:
+        data = c.get("/api/compare", params={"ids": ",".join(map(str, ids))}).json()
+        assert data["run_ids"] == ids[:MAX_COMPARE] and data["left_out"] == ids[MAX_COMPARE:]
+        page = c.get("/compare", params={"ids": ",".join(map(str, ids))})
+        assert page.status_code == 200 and 'id="compare-left-out"' in page.text
