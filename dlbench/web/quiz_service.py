@@ -168,11 +168,19 @@ class AnswerOutcome:
     due: str | None = None
 
 
+def _clean(given) -> str:
+    """Any answer as storable text: lone surrogates (JSON can carry ``\\ud800``) made
+    visible, as grading does for undecodable command-line bytes."""
+    if not isinstance(given, str):
+        return ""
+    return given.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _safe_grade(session: Session, shown: Presented, answer: str) -> Grade:
     try:
         return session.grade(shown, answer)
     except Exception:  # noqa: BLE001 - grading promises not to raise; a page must never 500
-        return Grade(UNPARSEABLE, answer[:200], hint=_t(
+        return Grade(UNPARSEABLE, _clean(answer)[:200], hint=_t(
             session.lang, "この回答は読み取れません。", "Cannot read this answer."))
 
 
@@ -197,7 +205,7 @@ def answer(bank: Bank, store, learner: str, qid: str, lang: str, given: str, *,
     instance, review the card. Never raises for any ``given``; :class:`UnknownQuestion`
     for an unknown id."""
     q = question(bank, qid)
-    given = given if isinstance(given, str) else ""
+    given = _clean(given)
     session = Session(bank, store if record else None, learner, lang)
     shown = _present(Session(bank, store, learner, lang), q, seen)
     if q.type not in INTERACTIVE_TYPES:
@@ -207,12 +215,12 @@ def answer(bank: Bank, store, learner: str, qid: str, lang: str, given: str, *,
             f"Implementation exercises are graded in the terminal: dlbench quiz exercise "
             f"{q.id}, then dlbench quiz check {q.id} FILE"))
     grade = _safe_grade(session, shown, given)
-    attempt = Attempt(given[:1000], grade.status, grade.misconceptions, grade.detail)
+    attempt = Attempt(grade.given, grade.status, grade.misconceptions, grade.detail)
     current = store.review_count(learner, q.id) if record and store is not None else 0
     fresh = record and store is not None and shown.review_count == current
     if not grade.graded:
         if fresh:
-            session.record(shown, [Attempt(given[:1000], "unparseable",
+            session.record(shown, [Attempt(grade.given, "unparseable",
                                            detail={"hint": grade.hint})], None)
         return AnswerOutcome(UNPARSEABLE, grade.given, shown.review_count, hint=grade.hint)
     feedback = [to_html(line) for line in grade.feedback]
@@ -300,7 +308,7 @@ class ExamBook:
         item = sheet.answers[position - 1]
         session = Session(bank, None, sheet.learner, sheet.lang)
         shown = session.present_seeded(item.question, item.seed)
-        grade = _safe_grade(session, shown, given if isinstance(given, str) else "")
+        grade = _safe_grade(session, shown, _clean(given))
         if not grade.graded:
             return {"status": UNPARSEABLE, "hint": grade.hint}
         sheet.answer(item, grade.given, grade)
