@@ -325,11 +325,13 @@ class ExamBook:
             return exam.result
 
 
-def exam_question(exam: RunningExam, bank: Bank, position: int) -> dict:
-    """One exam question as its page shows it (no feedback)."""
+def exam_question(exam: RunningExam, bank: Bank, position: int, lang: str | None = None) -> dict:
+    """One exam question as its page shows it (no feedback), in ``lang`` (the page's
+    language; default the exam's)."""
     sheet = exam.sheet
     item = sheet.answers[position - 1]
-    shown = Session(bank, None, sheet.learner, sheet.lang).present_seeded(item.question, item.seed)
+    shown = Session(bank, None, sheet.learner, lang or sheet.lang).present_seeded(item.question,
+                                                                                 item.seed)
     by_id = {c.id: c for c in item.question.choices}
     return {"position": position, "total": len(sheet.answers), "id": item.question.id,
             "type": item.question.type, "section": item.section,
@@ -341,18 +343,19 @@ def exam_question(exam: RunningExam, bank: Bank, position: int) -> dict:
             "remaining": sheet.remaining(), "clock": clock_text(sheet.remaining())}
 
 
-def exam_review(exam: RunningExam, bank: Bank) -> list[dict]:
+def exam_review(exam: RunningExam, bank: Bank, lang: str | None = None) -> list[dict]:
     """The missed questions of a finished exam, with answers and explanations."""
     sheet, out = exam.sheet, []
+    lang = lang or sheet.lang
     for a in exam.result.missed():
-        shown = Session(bank, None, sheet.learner, sheet.lang).present_seeded(a.question, a.seed)
+        shown = Session(bank, None, sheet.learner, lang).present_seeded(a.question, a.seed)
         grade = Grade("wrong", "", expected=a.expected or "")
         if a.question.type == "numeric":
             grade.expected = f"{a.question.numeric.value:g}"
         elif a.question.type == "generated" and shown.drawn is not None:
             grade.expected = f"{shown.drawn.answer:g}"
         elif a.question.type == "true_false":
-            grade.expected = _t(sheet.lang, "正しい" if a.question.truth else "誤り",
+            grade.expected = _t(lang, "正しい" if a.question.truth else "誤り",
                                 "true" if a.question.truth else "false")
         text, html = expected_text(shown, grade)
         out.append({"position": a.position, "id": a.question.id, "section": a.section,

@@ -20,6 +20,7 @@ scratch folder to run a failing test in a child pytest.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -183,6 +184,16 @@ class Guard:
     foreign: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    allowed_console: list[str] = field(default_factory=list)
+
+    def allow_console(self, pattern: str) -> None:
+        """Expect console errors matching ``pattern`` (a regex), e.g. the browser's
+        "status of 404" line when a test opens an unknown id on purpose."""
+        self.allowed_console.append(pattern)
+
+    def console(self, text: str) -> None:
+        if not any(re.search(p, text) for p in self.allowed_console):
+            self.console_errors.append(text)
 
     def problems(self) -> list[str]:
         return ([f"request to a host other than {ALLOWED_HOST}: {u}" for u in self.foreign] +
@@ -227,7 +238,7 @@ def guarded_page(context, guard, request):
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on("console", lambda msg: msg.type == "error" and guard.console_errors.append(msg.text))
+    page.on("console", lambda msg: msg.type == "error" and guard.console(msg.text))
     page.on("pageerror", lambda exc: guard.page_errors.append(str(exc)))
     page.set_default_timeout(20_000)
     request.node._dlbench_guard = guard
