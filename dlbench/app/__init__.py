@@ -27,9 +27,28 @@ def max_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def make_executor(workers: int, context, *, oversubscribe: bool = False):
-    """A :class:`~dlbench.bench.executors.WorkerPool` of ``workers`` processes, capped at
-    the CPUs unless ``oversubscribe`` (1,000 processes on 2 cores help nobody)."""
+def make_executor(workers: int, context, *, oversubscribe: bool = False, kind: str = "pool",
+                  scheduler: str | None = None):
+    """The executor ``dlbench run`` sends its runs to.
+
+    ``kind="pool"``: a :class:`~dlbench.bench.executors.WorkerPool` of ``workers``
+    processes on this machine, capped at the CPUs unless ``oversubscribe`` (1,000
+    processes on 2 cores help nobody). ``kind="dask"``: a
+    :class:`~dlbench.bench.dask_executor.DaskExecutor` (a LocalCluster of ``workers``
+    single-threaded processes, or the cluster behind ``scheduler``, ``tcp://HOST:PORT``),
+    from the optional extra ``dlbench[dask]``.
+    """
+    if kind == "dask":
+        try:
+            from ..bench.dask_executor import DaskExecutor
+        except ImportError as exc:
+            raise UsageError(f"--executor dask needs the dask extra ({exc}); install "
+                             "dlbench[dask]") from None
+        return DaskExecutor(workers, context, scheduler=scheduler)
+    if kind != "pool":
+        raise UsageError(f"unknown executor {kind!r}; use 'pool' or 'dask'")
+    if scheduler is not None:
+        raise UsageError("--scheduler needs --executor dask")
     from ..bench.executors import WorkerPool
 
     cpus = max_workers()

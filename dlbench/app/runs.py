@@ -93,8 +93,14 @@ class RunService:
 
     # -- the loop ----------------------------------------------------------------------
     def execute(self, specs: list[RunSpec], executor, *, force: bool = False,
-                max_seconds: float | None = None, keep_results: bool = False) -> list[Outcome]:
-        """Run what is not stored yet; one :class:`Outcome` per spec, in spec order."""
+                max_seconds: float | None = None, budgets: dict[str, float] | None = None,
+                keep_results: bool = False) -> list[Outcome]:
+        """Run what is not stored yet; one :class:`Outcome` per spec, in spec order.
+
+        Specs of several tasks go through one executor in one call, so no worker idles
+        while the last runs of a task finish. ``max_seconds`` stops starting runs after
+        that long; ``budgets`` (task -> seconds) does the same per task, each task's clock
+        starting when its first run is sent."""
         keep = keep_results or self.store is None
         done: dict[int, Outcome] = {}
         index = {id(s): i for i, s in enumerate(specs)}
@@ -105,6 +111,7 @@ class RunService:
                 self.warnings.append(f"run {run_id} was left 'running' by a process that is "
                                      "gone; marked abandoned (its configuration runs again)")
         start = time.monotonic()
+        task_start: dict[str, float] = {}
 
         def source():
             queue, busy = list(specs), []
@@ -118,6 +125,11 @@ class RunService:
                     for left in [spec, *queue, *busy]:
                         self._skip(done, index, left, max_seconds)
                     return
+                if budgets and spec.task in budgets:
+                    began = task_start.setdefault(spec.task, time.monotonic())
+                    if time.monotonic() - began > budgets[spec.task]:
+                        self._skip(done, index, spec, budgets[spec.task])
+                        continue
                 run_id = None
                 if self.store is not None:
                     claim = self._claim(spec, force)

@@ -54,6 +54,10 @@ class RunSpec:
     notes: list = field(default_factory=list)
     #: stop the run after this many seconds (not part of the config hash)
     timeout_s: float | None = None
+    #: how long the run is expected to take, seconds (stored durations of the task and
+    #: preset, else the task's estimate); executors batch short runs into chunks worth
+    #: ~0.1 s with it. ``None``: unknown (sent alone). Not part of the config hash.
+    estimate_s: float | None = None
 
     def label(self) -> str:
         parts = [f"{k}={v}" for k, v in self.choices.items()]

@@ -74,10 +74,19 @@ def _summary_rows(outcomes, registry):
 @click.option("--grid", "grid_items", multiple=True, metavar="KEY=V1,V2",
               help="Expand any setting into the grid, e.g. 'batch_size=32,128' or "
                    "'net=plain(depth=32),residual(depth=32)'. Repeatable.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes (BLAS pinned to one thread each); at most the CPUs.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (BLAS pinned to one thread each); default: every CPU; "
+                   "1 runs one at a time.")
 @click.option("--oversubscribe", is_flag=True,
               help="Allow more --workers than CPUs.")
+@click.option("--executor", "executor_kind", type=click.Choice(["pool", "dask"]), default="pool",
+              show_default=True,
+              help="pool: worker processes on this machine; dask: a Dask cluster "
+                   "(dlbench[dask]; a local one unless --dask-scheduler).")
+@click.option("--dask-scheduler", "dask_scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Address of a running Dask scheduler (with --executor dask); also "
+                   "accepted as '--scheduler tcp://HOST:PORT'. Keep it on a trusted network: "
+                   "a scheduler runs any code it is sent.")
 @click.option("--run-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               metavar="SECONDS",
               help="Stop a run after this long (status timed-out; default: the task's).")
@@ -93,17 +102,17 @@ def _summary_rows(outcomes, registry):
               help="Build the HTML report (dlbench report) after the runs.")
 @pass_app
 def run_cmd(app, task, preset, seeds, seed, settings, grid_items, workers, oversubscribe,
-            run_timeout, force, dry_run, max_minutes, data_dir, as_json, quiet, make_report,
-            **kind_choices):
+            executor_kind, dask_scheduler, run_timeout, force, dry_run, max_minutes, data_dir,
+            as_json, quiet, make_report, **kind_choices):
     """Run TASK (or, with no TASK, the standard suite at its quick presets) and store
-    every run. Identical finished runs (same config hash and code version) are reused."""
-    from ..app import RunInterrupted, RunService, make_executor
-    from ..app.signals import exit_status, interrupt_on_signals
-    from ..bench.executors import PluginContext
+    every run. Identical finished runs (same config hash and code version) are reused.
+    Runs use every CPU (--workers 1: one at a time); stored metrics are identical either way."""
+    from ..app import max_workers
     from ..bench.spec import plan
 
     if seeds is not None and seed is not None:
         raise UsageError("give --seeds N or --seed S, not both")
+    dask_scheduler = _dask_scheduler(kind_choices, dask_scheduler, executor_kind)
     reg = app.registry
     tasks = [task] if task else standard_suite(reg)
     if task:
@@ -132,33 +141,93 @@ def run_cmd(app, task, preset, seeds, seed, settings, grid_items, workers, overs
     if dry_run:
         _dry_run(app, plans, preset, force, as_json)
         return
+    budgets = None
+    if max_minutes is None and not task:
+        budgets = {cls.name: cls.preset(preset).budget_s for cls, _ in plans
+                   if cls.preset(preset).budget_s is not None}
+    _execute(app, plans, task=task, preset=preset, force=force, as_json=as_json, quiet=quiet,
+             make_report=make_report, executor_kind=executor_kind,
+             workers=workers if workers is not None else max_workers(),
+             oversubscribe=oversubscribe, dask_scheduler=dask_scheduler, data_dir=data_dir,
+             max_seconds=max_minutes * 60 if max_minutes is not None else None, budgets=budgets)
+
+
+def _dask_scheduler(kind_choices: dict, explicit: str | None, executor_kind: str) -> str | None:
+    """``--scheduler tcp://HOST:PORT`` names a Dask scheduler, not a learning-rate
+    scheduler: take such values out of the scheduler choices."""
+    given = list(kind_choices.get("scheduler_choices") or ())
+    addresses = [v for v in given if "://" in v]
+    if addresses:
+        kind_choices["scheduler_choices"] = tuple(v for v in given if "://" not in v)
+    if explicit is not None:
+        addresses.append(explicit)
+    if len(addresses) > 1:
+        raise UsageError("give one Dask scheduler address, not " + ", ".join(addresses))
+    if addresses and executor_kind != "dask":
+        raise UsageError(f"{addresses[0]} is a Dask scheduler address; add --executor dask")
+    return addresses[0] if addresses else None
+
+
+def _label(task, preset, plans) -> str:
+    """How the sweep is named in the database: the task (or the suite) and its grid."""
+    runs = sum(len(specs) for _, specs in plans)
+    what = task or f"standard suite ({len(plans)} tasks)"
+    return f"{what}, preset {preset}, {runs} runs"
+
+
+def _set_estimates(store, plans, preset) -> None:
+    for task_cls, specs in plans:
+        each = _estimate(store, task_cls, preset)
+        for spec in specs:
+            spec.estimate_s = each
+
+
+def _execute(app, plans, *, task, preset, force, as_json, quiet, make_report, executor_kind,
+             workers, oversubscribe, dask_scheduler, data_dir, max_seconds, budgets):
+    from ..app import RunInterrupted, RunService, make_executor
+    from ..app.signals import exit_status, interrupt_on_signals
+    from ..app.sweep import Listeners, SweepTracker
+    from ..bench.executors import PluginContext
+    from ..storage import Owner
+
+    reg = app.registry
     context = PluginContext(tuple(app.plugin_specs), app.plugins_dir, data_dir)
-    executor = make_executor(workers, context, oversubscribe=oversubscribe)
-    store = app.open_store(create=True)
+    executor = make_executor(workers, context, oversubscribe=oversubscribe, kind=executor_kind,
+                             scheduler=dask_scheduler)
+    try:
+        store = app.open_store(create=True)
+    except BaseException:
+        executor.close()
+        raise
     click.echo(f"Storing runs in {store.display}", err=True)
     if store.db.memory:
         click.echo("warning: an in-memory database keeps nothing after this command; "
                    "use --db sqlite:///FILE to keep the results", err=True)
-    progress = Progress(enabled=not (quiet or as_json))
-    service = RunService(store, notify=app.host.notify, listener=progress)
-    outcomes, stopped = [], None
-    budget_total = max_minutes * 60 if max_minutes is not None else None
+    _set_estimates(store, plans, preset)
+    specs = [spec for _, task_specs in plans for spec in task_specs]
+    tasks = [cls.name for cls, _ in plans]
+    progress = Progress(enabled=not (quiet or as_json), tasks=tasks,
+                        total_estimate_s=sum(s.estimate_s or 0.0 for s in specs))
+    tracker = SweepTracker(store, label=_label(task, preset, plans), tasks=tasks,
+                           total=len(specs), owner=Owner.me())
+    service = RunService(store, notify=app.host.notify, listener=Listeners(progress, tracker))
+    outcomes, stopped, status = [], None, "failed"
     try:
         with interrupt_on_signals():
-            for task_cls, specs in plans:
-                budget = budget_total
-                if budget is None and not task:
-                    budget = task_cls.preset(preset).budget_s
-                try:
-                    outcomes += service.execute(specs, executor, force=force, max_seconds=budget)
-                except RunInterrupted as exc:
-                    outcomes += exc.outcomes
-                    stopped = exc
-                    break
+            try:
+                outcomes = service.execute(specs, executor, force=force, max_seconds=max_seconds,
+                                           budgets=budgets)
+                status = "finished"
+            except RunInterrupted as exc:
+                outcomes, stopped, status = exc.outcomes, exc, "interrupted"
+    except KeyboardInterrupt:  # a second signal while the first one was being handled
+        status = "interrupted"
+        raise
     finally:
+        tracker.close(status)
         executor.close()
         progress.close()
-        for warning in service.warnings:
+        for warning in service.warnings + tracker.warnings:
             click.echo(f"warning: {warning}", err=True)
     _report(app, outcomes, as_json, stopped, reg, make_report)
     if stopped is not None:

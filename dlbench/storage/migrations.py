@@ -264,6 +264,31 @@ def _m0005q(conn: Connection) -> None:
     md.create_all(conn)
 
 
+@migration(RESULTS, "0006_sweeps")
+def _m0006(conn: Connection) -> None:
+    """One row per ``dlbench run`` command (a sweep): how many runs it planned, how many
+    are done or failed, which task it is on, and who runs it, so that a dashboard (or
+    another terminal) can follow a sweep while it runs and tell a dead one."""
+    md = MetaData()
+    Table("sweeps", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("label", String(500), nullable=False),
+          Column("status", String(20), nullable=False, index=True),
+          Column("total", Integer, nullable=False),
+          Column("done", Integer, nullable=False),
+          Column("failed", Integer, nullable=False),
+          Column("task", String(100)),
+          Column("task_index", Integer, nullable=False),
+          Column("tasks", JSON, nullable=False),
+          Column("started_at", DateTime(timezone=True), nullable=False),
+          Column("updated_at", DateTime(timezone=True), nullable=False),
+          Column("finished_at", DateTime(timezone=True)),
+          Column("host", String(200)),
+          Column("pid", Integer),
+          Column("pid_started", Float))
+    md.create_all(conn)
+
+
 def known_names() -> list[str]:
     """Every migration name of every kind of database."""
     return [name for schema in SCHEMAS for name, _ in schema.migrations]

@@ -97,3 +97,39 @@ class Claim:
     decision: str
     run_id: int
     abandoned: tuple[int, ...] = ()
+
+
+#: every status a sweep can have; ``abandoned`` is never stored, only read (see SweepRecord)
+SWEEP_STATUSES = ("running", "finished", "interrupted", "failed")
+
+
+@dataclass(frozen=True)
+class SweepRecord:
+    """One ``dlbench run`` command: its plan and its progress.
+
+    :param total: every planned run of every task (runs reused from the database count as
+        done as soon as they are found).
+    :param task: the task being run now (``None`` before the first run / after the last).
+    :param task_index: 1-based position of ``task`` in ``tasks`` (0 before the first).
+    :param status: ``running``, ``finished``, ``interrupted`` or ``failed``; a ``running``
+        sweep whose process is gone (same host, dead pid) or whose ``updated_at`` is older
+        than :data:`~dlbench.storage.owners.HEARTBEAT_GRACE_S` reads as ``abandoned``.
+    """
+
+    id: int
+    label: str
+    status: str
+    total: int
+    done: int
+    failed: int
+    task: str | None
+    task_index: int
+    tasks: list
+    started_at: str | None
+    updated_at: str | None
+    finished_at: str | None
+    host: str | None
+    pid: int | None
+
+    def as_dict(self) -> dict:
+        return asdict(self)

@@ -26,7 +26,8 @@ from .migrations import RESULTS
 from .models import (Artifact, Metric, Param, Run, RunClaim, Summary, Tag, decode_float,
                      encode_float)
 from .owners import Owner, owner_alive
-from .storable import storable_array, storable_summary
+from .storable import Unstorable, storable_array, storable_summary
+from .sweeps import SweepMethods
 from .records import (PRUNABLE_STATUSES, RESULT_STATUSES, RUN_STATUSES, Claim, RunDetail,
                       RunRecord, iso)
 
@@ -45,7 +46,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-class RunStore:
+class RunStore(SweepMethods):
     """The results database at ``url`` (default ``sqlite:///results/dlbench.db``).
 
     :param create: create the database when missing (``dlbench run``); commands that only
@@ -160,6 +161,37 @@ class RunStore:
         with self.db.write() as conn:
             self._write_result(conn, run_id, prepared, error=error, error_step=error_step,
                                duration_s=duration_s)
+
+    def store_results(self, items: list[dict]) -> list[str | None]:
+        """Store several runs' outcomes (each dict: ``run_id`` and the keyword arguments of
+        :meth:`store_result`) in ONE transaction: fewer commits, same all-or-nothing runs.
+
+        :return: per item ``None``, or why it could not be stored (that run alone is then
+            stored as ``failed`` with the reason; the others are stored).
+        """
+        if not items:
+            return []
+        reasons: list[str | None] = []
+        prepared: list[dict | None] = []
+        for item in items:
+            try:
+                prepared.append(self._prepare(item["status"], item.get("summary"),
+                                              item.get("series"), item.get("artifacts"),
+                                              item.get("notes", ())))
+                reasons.append(None)
+            except Unstorable as exc:
+                prepared.append(None)
+                reasons.append(str(exc))
+        with self.db.write() as conn:
+            for item, p, reason in zip(items, prepared, reasons):
+                if p is None:
+                    p = self._prepare("failed", None, None, None, ())
+                    item = {"error": f"the result could not be stored: {reason}",
+                            "duration_s": item.get("duration_s"), "run_id": item["run_id"]}
+                self._write_result(conn, item["run_id"], p, error=item.get("error"),
+                                   error_step=item.get("error_step"),
+                                   duration_s=item.get("duration_s"))
+        return reasons
 
     @staticmethod
     def _prepare(status, summary, series, artifacts, notes) -> dict:

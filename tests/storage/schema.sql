@@ -68,6 +68,24 @@ CREATE TABLE summaries (
 	PRIMARY KEY (run_id, "key"),
 	FOREIGN KEY(run_id) REFERENCES runs (id) ON DELETE CASCADE
 );
+CREATE TABLE sweeps (
+	id INTEGER NOT NULL,
+	label VARCHAR(500) NOT NULL,
+	status VARCHAR(20) NOT NULL,
+	total INTEGER NOT NULL,
+	done INTEGER NOT NULL,
+	failed INTEGER NOT NULL,
+	task VARCHAR(100),
+	task_index INTEGER NOT NULL,
+	tasks JSON NOT NULL,
+	started_at DATETIME NOT NULL,
+	updated_at DATETIME NOT NULL,
+	finished_at DATETIME,
+	host VARCHAR(200),
+	pid INTEGER,
+	pid_started FLOAT,
+	PRIMARY KEY (id)
+);
 CREATE TABLE tags (
 	run_id INTEGER NOT NULL,
 	"key" VARCHAR(250) NOT NULL,
@@ -79,3 +97,4 @@ CREATE INDEX ix_metrics_run_key_step ON metrics (run_id, "key", step);
 CREATE INDEX ix_runs_config_hash ON runs (config_hash);
 CREATE INDEX ix_runs_status ON runs (status);
 CREATE INDEX ix_runs_task ON runs (task);
+CREATE INDEX ix_sweeps_status ON sweeps (status);
