@@ -30,6 +30,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "quiz": "dlbench.cli.quiz:quiz",
     "plot": "dlbench.cli.plot:plot_cmd",
     "report": "dlbench.cli.report:report_cmd",
+    "serve": "dlbench.cli.serve:serve_cmd",
 }
 
 
