@@ -88,14 +88,17 @@ def next_questions(bank: Bank, store, learner: str, *, n: int = 20) -> list[List
 
     now = utcnow()
     cards = store.cards(learner)
-    picked = select(bank, store, learner, n=n, in_order=True, now=now)
+    due = select(bank, store, learner, n=n, review=True, now=now)  # most overdue first
+    due_ids = {q.id for q in due}
+    rest = [q for q in select(bank, store, learner, n=n + len(due), in_order=True, now=now)
+            if q.id not in due_ids]
     out = []
-    for q in picked:
+    for q in (due + rest)[:n]:
         card = cards.get(q.id)
-        due = card.card.due if card else None
-        out.append(Listed(q.id, q.type, bank.section_of(q), due.isoformat() if due else None,
-                          bool(due and due <= now)))
-    return sorted(out, key=lambda x: (not x.is_due, x.due is not None, x.due or "", x.id))
+        when = card.card.due if card else None
+        out.append(Listed(q.id, q.type, bank.section_of(q), when.isoformat() if when else None,
+                          bool(when and when <= now)))
+    return out
 
 
 def stats(bank: Bank, store, learner: str) -> dict:
