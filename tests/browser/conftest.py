@@ -136,11 +136,14 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def populate(served: Served) -> None:
-    """A few real runs (two optimizers × two seeds of the fast test preset)."""
-    subprocess.run(dlbench_cmd("--db", served.db_url, "run", "convergence", "--preset", "test",
-                               "--seeds", "2", "--optimizer", "sgd,adam", "-q"),
-                   cwd=served.folder, env=served.env, check=True, timeout=300,
-                   capture_output=True)
+    """A few real runs of the fast test preset: convergence with two optimizers × two
+    seeds (what compare groups), and trajectories (another task for the filters)."""
+    for args in (("convergence", "--seeds", "2", "--optimizer", "sgd,adam"),
+                 ("trajectories", "--seeds", "1")):
+        subprocess.run(dlbench_cmd("--db", served.db_url, "run", *args, "--preset", "test",
+                                   "--workers", "1", "-q"),
+                       cwd=served.folder, env=served.env, check=True, timeout=300,
+                       capture_output=True)
 
 
 @pytest.fixture(scope="session")
