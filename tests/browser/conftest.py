@@ -226,9 +226,10 @@ def guard() -> Guard:
 
 
 @pytest.fixture
-def guarded_page(guard, context, request):  # guard first: its clear failure
+def guarded_page(guard, context, request):
     """A page that records (and aborts) requests leaving 127.0.0.1 and records console
-    errors; the test fails if any happened (see :func:`pytest_runtest_call`)."""
+    errors; the test fails if any happened (see :func:`pytest_runtest_call`). ``guard`` comes
+    first so a missing browser fails with its reason before Playwright tries to launch it."""
 
     def route(r):
         if _is_local(r.request.url):
