@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__, config
 from . import errors, security
-from .deps import StoreHolder
+from .deps import RegistryHolder, StoreHolder
 from .settings import WebSettings
 
 STATIC = Path(__file__).parent / "static"
@@ -56,14 +56,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.run_stores = StoreHolder(_open_run_store(settings))
     app.state.quiz_stores = StoreHolder(_open_quiz_store(settings))
+    app.state.registry = RegistryHolder()
     security.install(app, settings.host_allow_list())
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    from . import api, fonts, pages, quiz_routes
+    from . import api, fonts, pages, pages_more, quiz_routes
 
     app.include_router(fonts.router)
     app.include_router(pages.router)
+    app.include_router(pages_more.router)
     app.include_router(api.router)
     app.include_router(quiz_routes.router)
 

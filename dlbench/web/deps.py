@@ -76,3 +76,24 @@ def run_store(request: Request):
 def quiz_store(request: Request):
     """The learner's quiz database (:class:`~dlbench.storage.quiz_store.QuizStore`)."""
     return request.app.state.quiz_stores.get()
+
+
+class RegistryHolder:
+    """The plugin registry (tasks' metrics for leaderboards, figures), loaded once."""
+
+    def __init__(self):
+        self._host = None
+        self._lock = threading.Lock()
+
+    def get(self):
+        if self._host is None:
+            with self._lock:
+                if self._host is None:
+                    from ..pluginmanager import load_plugins
+
+                    self._host = load_plugins()
+        return self._host.registry
+
+
+def registry(request: Request):
+    return request.app.state.registry.get()

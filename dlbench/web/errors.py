@@ -47,6 +47,10 @@ def error_response(request: Request, status: int, message: str, *, detail=None):
 
 
 def status_of(exc: DlbenchError) -> int:
+    from .results import NotFound
+
+    if isinstance(exc, NotFound):
+        return 404
     if isinstance(exc, (DatabaseUnavailable, NoDatabase, StorageError)):
         return 503
     if isinstance(exc, UsageError):
