@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("DLBENCH_SCREENSHOTS", ROOT / "results" / "screenshots"))
 ALLOWED_HOST = "127.0.0.1"
 START_TIMEOUT_S = 60.0
+#: the tag of the served database's first convergence runs (sgd and adam × seeds 0, 1)
+COMPARE_TAG = "browser-compare"
 
 
 def _require_services() -> bool:
@@ -139,6 +141,11 @@ def populate(served: Served) -> None:
                                    "--workers", "1", "-q"),
                        cwd=served.folder, env=served.env, check=True, timeout=300,
                        capture_output=True)
+    from dlbench.storage import RunStore
+
+    with RunStore(served.db_url) as store:  # what the compare test picks, whatever runs later
+        served.run_ids = sorted(store.run_ids(task="convergence"))
+        store.set_tag(served.run_ids, COMPARE_TAG)
 
 
 @pytest.fixture(scope="session")

@@ -14,14 +14,7 @@ pytest.importorskip("playwright")
 
 from playwright.sync_api import expect  # noqa: E402
 
-from .conftest import dlbench_cmd  # noqa: E402
-
-
-def _runs(served):
-    from dlbench.storage import RunStore
-
-    with RunStore(served.db_url) as store:
-        return store.list_runs()
+from .conftest import COMPARE_TAG, dlbench_cmd  # noqa: E402
 
 
 def test_runs_filter_lives_in_the_url_and_survives_a_reload(served, guarded_page, screenshot):
@@ -32,6 +25,7 @@ def test_runs_filter_lives_in_the_url_and_survives_a_reload(served, guarded_page
     page.click("#filter-apply")
     page.wait_for_url(re.compile(r"/runs\?.*task=convergence"))
     rows = page.locator("#runs-table tbody tr")
+    expect(rows.first).to_be_visible()
     filtered = rows.count()
     assert 0 < filtered < everything
     assert set(rows.locator("td:nth-child(3)").all_inner_texts()) == {"convergence"}
@@ -45,9 +39,10 @@ def test_runs_filter_lives_in_the_url_and_survives_a_reload(served, guarded_page
 
 def test_compare_shows_only_the_parameters_that_differ(served, guarded_page, screenshot):
     page = guarded_page
-    ids = [r.id for r in _runs(served) if r.task == "convergence"]
-    assert len(ids) == 4  # sgd and adam, seeds 0 and 1
-    page.goto(f"{served.url}/runs?task=convergence&lang=en")
+    ids = served.run_ids
+    assert len(ids) == 4  # sgd and adam, seeds 0 and 1 (the first runs of the served db)
+    page.goto(f"{served.url}/runs?tag={COMPARE_TAG}&lang=en")
+    assert page.locator("#runs-table tbody tr").count() == 4
     for run_id in ids:
         page.check(f"input[name=ids][value='{run_id}']")
     page.click("#compare-button")
@@ -118,9 +113,8 @@ PAGES = ["/", "/runs", "/runs/{run}", "/compare?ids={ids}", "/leaderboard",
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_a_screenshot_of_every_page(served, guarded_page, screenshot, lang):
     page = guarded_page
-    runs = [r for r in _runs(served) if r.task == "convergence"]
     sweep = _newest_sweep(served)
-    values = {"run": runs[0].id, "ids": ",".join(str(r.id) for r in runs),
+    values = {"run": served.run_ids[0], "ids": ",".join(map(str, served.run_ids)),
               "sweep": sweep.id if sweep else 1}
     for path in PAGES:
         url = path.format(**values)
