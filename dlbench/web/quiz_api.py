@@ -146,16 +146,26 @@ class ExamResultOut(BaseModel):
     sections: dict[str, dict[str, int]]
 
 
-_404 = {404: {"model": ErrorOut, "description": "unknown question or exam"}}
+class ValidationErrorOut(BaseModel):
+    """What the app answers for a request that does not match its parameters (the app's
+    error handler: one readable line plus pydantic's list)."""
+
+    detail: str
+    errors: list[dict[str, Any]]
+
+
+_422 = {422: {"model": ValidationErrorOut, "description": "a parameter or the body is invalid"}}
+_404 = {404: {"model": ErrorOut, "description": "unknown question or exam"}, **_422}
 #: A body that is not JSON at all is refused by FastAPI before validation (400).
-_BODY = {400: {"model": ErrorOut, "description": "the body is not JSON"}}
+_BODY = {400: {"model": ErrorOut, "description": "the body is not JSON"}, **_422}
 
 
 def _api_lang(request: Request, lang: Lang | None) -> str:
     return lang or page_lang(request)
 
 
-@router.get("/api/quiz/questions", response_model=list[ListedOut], tags=["quiz"])
+@router.get("/api/quiz/questions", response_model=list[ListedOut], responses=_422,
+            tags=["quiz"])
 def api_questions(request: Request, n: int = 20, store=Depends(quiz_store)):
     """Due cards first, then questions never answered (as ``dlbench quiz`` asks them)."""
     n = min(max(n, 1), 200)

@@ -225,6 +225,12 @@ def test_api_exam(client):
     assert client.post("/api/quiz/exams", json={"seed": False}).status_code == 422
     assert client.post("/api/quiz/exams", content=b"{not json",
                        headers={"content-type": "application/json"}).status_code in (400, 422)
+    # a JSON text sent as text/plain: pydantic reports the raw bytes, which must not 500
+    plain = client.post("/api/quiz/exams", content=b'{"n": 1}',
+                        headers={"content-type": "text/plain", "accept": "application/json"})
+    assert plain.status_code == 422 and plain.json()["errors"][0]["input"] == '{"n": 1}'
+    assert client.post("/api/quiz/exams", content=b"\xff\xfe",
+                       headers={"content-type": "text/plain"}).status_code == 422
 
 
 def test_openapi_lists_the_quiz_api_not_the_pages(client):
