@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__, config
 from . import errors, security
-from .deps import RegistryHolder, StoreHolder
+from .deps import RegistryHolder, StoreHolder, read_only
 from .settings import WebSettings
 
 STATIC = Path(__file__).parent / "static"
@@ -54,7 +54,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                   description="The JSON API behind `dlbench serve`: stored runs, their "
                               "series, leaderboards and sweep progress (read only).")
     app.state.settings = settings
-    app.state.run_stores = StoreHolder(_open_run_store(settings))
+    app.state.run_stores = StoreHolder(_open_run_store(settings), read_only)
     app.state.quiz_stores = StoreHolder(_open_quiz_store(settings))
     app.state.registry = RegistryHolder()
     security.install(app, settings.host_allow_list())

@@ -51,7 +51,8 @@ def compare(store, run_ids: list[int], band: str = "std") -> dict:
     """The comparison of ``run_ids`` (order kept for groups: first appearance)."""
     if band not in BANDS:
         band = "std"
-    details = [run_detail(store, i) for i in dict.fromkeys(run_ids)]
+    asked = list(dict.fromkeys(run_ids))
+    details = [run_detail(store, i) for i in asked[:MAX_COMPARE]]
     params = [_params_of(d) for d in details]
     differing = differing_keys(params)
     seed_keys = sorted({k for p in params for k in p if is_seed_key(k)})
@@ -61,7 +62,8 @@ def compare(store, run_ids: list[int], band: str = "std") -> dict:
         g = groups.setdefault(key, {"params": {k: p.get(k, NOT_SET) for k in differing},
                                     "details": []})
         g["details"].append(detail)
-    return {"run_ids": [d.run.id for d in details], "differing": differing,
+    return {"run_ids": [d.run.id for d in details], "left_out": asked[MAX_COMPARE:],
+            "differing": differing,
             "seed_keys": seed_keys, "band": band,
             "groups": [_group_out(store, g, band) for g in groups.values()]}
 

@@ -28,24 +28,37 @@ class DatabaseUnavailable(DlbenchError):
     """The database cannot be read now (missing, locked, corrupt): a 503 page, not a 500."""
 
 
-def _short_busy_timeout(engine) -> None:
-    if engine.dialect.name != "sqlite":
-        return
+def read_only(store):
+    """Make a SQLite results store read through a read-only engine (``mode=ro``) whose
+    connections wait at most :data:`READ_BUSY_TIMEOUT_MS` for a lock.
+
+    The store was opened normally (schema checks, pending migrations); from then on the
+    viewer cannot write, and cannot take a write lock, even by accident. Other back ends
+    (PostgreSQL: readers never block writers) keep their engine.
+    """
+    from ..storage.engine import make_engine, sqlite_path
+
+    if store.engine.dialect.name != "sqlite" or sqlite_path(store.url) is None:
+        return store
+    engine = make_engine(store.url, readonly=True)
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # runs after the storage layer's own listener
+    def _on_connect(dbapi_conn, _record):  # after the storage layer's own listener
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {READ_BUSY_TIMEOUT_MS}")
         cur.close()
 
-    engine.dispose()  # connections made while opening had the long timeout
+    store.db.engine.dispose()
+    store.db.engine = store.engine = engine
+    store.db.readonly = True
+    return store
 
 
 class StoreHolder:
     """One lazily opened store shared by the server's threads."""
 
-    def __init__(self, opener):
-        self._opener = opener
+    def __init__(self, opener, prepare=lambda store: store):
+        self._opener, self._prepare = opener, prepare
         self._store = None
         self._lock = threading.Lock()
 
@@ -57,8 +70,7 @@ class StoreHolder:
                         store = self._opener()
                     except DlbenchError as exc:
                         raise DatabaseUnavailable(str(exc)) from exc
-                    _short_busy_timeout(store.engine)
-                    self._store = store
+                    self._store = self._prepare(store)
         return self._store
 
     def close(self) -> None:

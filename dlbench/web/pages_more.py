@@ -80,16 +80,22 @@ def sweep_page(request: Request, store: Store, sweep_id: SweepId):
     return render(request, "sweep.html", sweep=sweep)
 
 
+def existing_sweep(store: Store, sweep_id: SweepId):
+    """The sweep, looked up before the event stream starts (so an unknown id is a 404,
+    not an empty stream)."""
+    sweep = store.get_sweep(sweep_id)
+    if sweep is None:
+        raise NotFound(f"no sweep with id {sweep_id}")
+    return sweep
+
+
 @router.get("/sweeps/{sweep_id}/events", response_class=EventSourceResponse)
-async def sweep_events(request: Request, store: Store,
-                       sweep_id: SweepId) -> AsyncIterable[ServerSentEvent]:
+async def sweep_events(request: Request, store: Store, sweep_id: SweepId,
+                       sweep: Annotated[object, Depends(existing_sweep)]
+                       ) -> AsyncIterable[ServerSentEvent]:
     """``progress`` events (the sweep as JSON) whenever it changes; a last one when it
     ends, then the stream closes. One short read transaction per look."""
-    first = await run_in_threadpool(store.get_sweep, sweep_id)
-    if first is None:
-        raise NotFound(f"no sweep with id {sweep_id}")
     last, quiet = None, 0.0
-    sweep = first
     while True:
         shown = SweepOut.of(sweep)
         if shown != last:

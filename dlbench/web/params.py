@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Path, Query
+from pydantic import StringConstraints
 
 from ..storage.records import RUN_STATUSES
 from .compare import MAX_COMPARE
@@ -50,15 +51,17 @@ def parse_ids(texts: list[str]) -> list[int]:
         if not (p.isascii() and p.isdigit()) or not 1 <= int(p) <= MAX_ID:
             raise HTTPException(422, f"ids: {p[:40]!r} is not a run id (a positive integer)")
         ids.append(int(p))
-    ids = list(dict.fromkeys(ids))
-    if len(ids) > MAX_COMPARE:
-        raise HTTPException(422, f"ids: at most {MAX_COMPARE} runs can be compared, "
-                                 f"got {len(ids)}")
-    return ids
+    return list(dict.fromkeys(ids))  # compare() keeps the first MAX_COMPARE and says so
 
 
-def compare_ids(ids: Annotated[list[str], Query(
-        max_length=MAX_COMPARE, description="run ids: ids=1,2,3 or ids=1&ids=2")]) -> list[int]:
+#: one ``ids`` value: run ids separated by commas
+IDS_PATTERN = r"^ *[1-9][0-9]{0,17} *(, *[1-9][0-9]{0,17} *){0,199}$"
+IdList = Annotated[str, StringConstraints(pattern=IDS_PATTERN)]
+
+
+def compare_ids(ids: Annotated[list[IdList], Query(
+        max_length=200, description=f"run ids: ids=1,2,3 or ids=1&ids=2 (the first "
+                                    f"{MAX_COMPARE} are compared)")]) -> list[int]:
     return parse_ids(ids)
 
 

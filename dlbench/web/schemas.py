@@ -115,6 +115,8 @@ class CompareGroupOut(BaseModel):
 
 class CompareOut(BaseModel):
     run_ids: list[int]
+    left_out: list[int] = Field(default_factory=list,
+                                description="ids beyond the most one comparison reads")
     differing: list[str] = Field(description="parameters whose values differ (seed aside)")
     seed_keys: list[str]
     band: str
