@@ -154,7 +154,9 @@ class ValidationErrorOut(BaseModel):
     errors: list[dict[str, Any]]
 
 
-_422 = {422: {"model": ValidationErrorOut, "description": "a parameter or the body is invalid"}}
+_422 = {422: {"model": ValidationErrorOut, "description": "a parameter or the body is invalid"},
+        503: {"model": ErrorOut, "description": "the quiz database is missing, locked or "
+                                                "not configured"}}
 _404 = {404: {"model": ErrorOut, "description": "unknown question or exam"}, **_422}
 #: A body that is not JSON at all is refused by FastAPI before validation (400).
 _BODY = {400: {"model": ErrorOut, "description": "the body is not JSON"}, **_422}
@@ -201,7 +203,7 @@ def api_answer(request: Request, qid: str, body: AnswerIn, lang: Lang | None = N
     return AnswerOut(**vars(out))
 
 
-@router.get("/api/quiz/stats", response_model=dict[str, Any], tags=["quiz"])
+@router.get("/api/quiz/stats", response_model=dict[str, Any], responses=_422, tags=["quiz"])
 def api_stats(request: Request, store=Depends(quiz_store)):
     """Mastery per section and topic, misconceptions held, past exams (``quiz stats --json``)."""
     return qs.stats(bank(request), store, learner(request))
