@@ -8,6 +8,7 @@ answers 500, with a generic page, and is logged on the server.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from fastapi import FastAPI, Request
@@ -93,5 +94,12 @@ def _jsonable(errors: list) -> list:
         if "ctx" in err:
             err["ctx"] = {k: str(v) for k, v in err["ctx"].items()}
         err.pop("url", None)
+        if "input" in err:  # a non-JSON body arrives as bytes: json.dumps would raise (500)
+            try:
+                json.dumps(err["input"])
+            except (TypeError, ValueError):
+                raw = err["input"]
+                err["input"] = (raw.decode("utf-8", "replace")
+                                if isinstance(raw, (bytes, bytearray)) else str(raw))
         out.append(err)
     return out

@@ -26,7 +26,8 @@ Text = Annotated[str | None, Query(max_length=TEXT)]
 
 
 def run_query(task: Annotated[str | None, Query(max_length=TEXT, description="task name")] = None,
-              status: Annotated[Status | None, Query(description="run status")] = None,
+              status: Annotated[Status | Literal[""] | None, Query(
+                  description="run status (empty: any, what the filter form's 'any' sends)")] = None,
               tag: Annotated[str | None, Query(max_length=TEXT, description="runs with this tag")] = None,
               preset: Annotated[str | None, Query(max_length=TEXT)] = None,
               choice: Annotated[str | None, Query(

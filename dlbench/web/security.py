@@ -39,6 +39,11 @@ def cross_origin(method: str, headers: Headers, scheme: str) -> str | None:
     host = headers.get("host", "")
     if origin is not None:
         if origin == "null":
+            # Chromium sends "Origin: null" with a page's own form POST when the page's
+            # referrer policy is no-referrer (ours); Sec-Fetch-Site, which no page can set,
+            # then tells a same-origin form from a sandboxed or foreign one
+            if headers.get("sec-fetch-site") == "same-origin":
+                return None
             return "the request has an opaque origin"
         expected = {f"{scheme}://{host}", f"http://{host}", f"https://{host}"}
         if origin.rstrip("/") not in expected:

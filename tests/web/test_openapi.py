@@ -25,7 +25,8 @@ from .conftest import add_runs  # noqa: E402
 # (the parametrization needs it then) and the database filled by a fixture before any call.
 _FOLDER = Path(tempfile.mkdtemp(prefix="dlbench-openapi-"))
 DB_URL = f"sqlite:///{_FOLDER / 'results.db'}"
-APP = create_app(WebSettings(db_url=DB_URL, allowed_hosts=("testserver",)))
+APP = create_app(WebSettings(db_url=DB_URL, quiz_db_url=f"sqlite:///{_FOLDER / 'quiz.db'}",
+                             allowed_hosts=("testserver",)))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 

@@ -17,37 +17,39 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def browser_page(filled):
+def browser_page(filled, request):
     if not Path(CHROMIUM).exists():
         if os.environ.get("DLBENCH_REQUIRE_SERVICES", "").strip() not in ("", "0"):
             pytest.fail(f"DLBENCH_REQUIRE_SERVICES=1 but {CHROMIUM} is missing")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     from dlbench.web.server import serve_in_background
     from dlbench.web.settings import WebSettings
 
     handle = serve_in_background(WebSettings(db_url=filled[0], port=0))
     problems: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page()
-        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-                if m.type in ("error", "warning") else None)
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    # one Playwright per test session: pytest-playwright's (tests/browser use it), whose
+    # event loop makes a second sync_playwright() in the same process fail
+    p = request.getfixturevalue("playwright")
+    browser = p.chromium.launch(executable_path=CHROMIUM)
+    page = browser.new_page()
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
 
-        def guard(route):
-            if route.request.url.startswith(handle.url):
-                route.continue_()
-            else:
-                problems.append(f"foreign request: {route.request.url}")
-                route.abort()
+    def guard(route):
+        if route.request.url.startswith(handle.url):
+            route.continue_()
+        else:
+            problems.append(f"foreign request: {route.request.url}")
+            route.abort()
 
-        page.route("**/*", guard)
-        try:
-            yield handle.url, page, problems, filled[1]
-        finally:
-            browser.close()
-            handle.stop()
+    page.route("**/*", guard)
+    try:
+        yield handle.url, page, problems, filled[1]
+    finally:
+        browser.close()
+        handle.stop()
 
 
 def test_charts_filters_and_compare_in_a_real_browser(browser_page):
