@@ -13,6 +13,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
+from ..errors import UnknownNameError
 from .metrics import seed_stats
 from .settings import Metric
 from .spec import flatten
@@ -220,3 +221,14 @@ def build(runs: list, metric: str, measure: Metric | str = "min",
     for i, e in enumerate(entries, start=1):
         e.rank = i
     return entries
+
+
+def ranking_metric(task_cls, metric: str | None, known: set[str]) -> tuple[str, Metric]:
+    """``(key, Metric)`` to rank by: the task's primary metric, or ``metric`` if the task
+    declares it or a stored run has it (else :class:`UnknownNameError`). Shared by
+    ``dlbench leaderboard`` and the dashboard, so both rank by the same rule."""
+    key = metric or task_cls.primary_metric[0]
+    declared = set(task_cls.metrics) | {task_cls.primary_metric[0]}
+    if metric is not None and key not in declared | known:
+        raise UnknownNameError(f"{task_cls.name} metric", key, declared | known)
+    return key, task_cls.metric(key)

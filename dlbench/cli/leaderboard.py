@@ -9,7 +9,6 @@ import click
 
 from ..bench import leaderboard as lb
 from ..bench.export import render_leaderboard
-from ..errors import UnknownNameError
 from .context import pass_app
 from .output import emit, format_table, jsonable
 
@@ -18,16 +17,6 @@ def _fmt(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     return f"{value:.4g}"
-
-
-def ranking_metric(task_cls, metric: str | None, known: set[str]):
-    """``(key, Metric)`` to rank by: the task's primary metric, or ``metric`` if the task
-    declares it or a stored run has it (else :class:`UnknownNameError`, exit 2)."""
-    key = metric or task_cls.primary_metric[0]
-    declared = set(task_cls.metrics) | {task_cls.primary_metric[0]}
-    if metric is not None and key not in declared | known:
-        raise UnknownNameError(f"{task_cls.name} metric", key, declared | known)
-    return key, task_cls.metric(key)
 
 
 def _export(entries, task, metric, measure, fmt, out) -> None:
@@ -62,7 +51,7 @@ def leaderboard_cmd(app, task, metric, preset, tag, as_json, fmt, out):
     task_cls = app.registry.get("task", task)
     runs = [r for r in app.store.list_runs(task=task, tag=tag) if preset in (None, r.preset)]
     known = {k for r in runs for k in r.summary}
-    metric, measure = ranking_metric(task_cls, metric, known)
+    metric, measure = lb.ranking_metric(task_cls, metric, known)
     extra = tuple(k for k in task_cls.leaderboard_columns if k != metric)
     entries = lb.build(runs, metric, measure, extra)
     if as_json or fmt in ("json", "csv", "markdown"):

@@ -100,10 +100,13 @@ def _summary_rows(outcomes, registry):
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 @click.option("--report", "make_report", is_flag=True,
               help="Build the HTML report (dlbench report) after the runs.")
+@click.option("--serve", "serve", is_flag=True,
+              help="Show live progress in the web dashboard (dlbench[web]) on 127.0.0.1 "
+                   "while the runs go on.")
 @pass_app
 def run_cmd(app, task, preset, seeds, seed, settings, grid_items, workers, oversubscribe,
             executor_kind, dask_scheduler, run_timeout, force, dry_run, max_minutes, data_dir,
-            as_json, quiet, make_report, **kind_choices):
+            as_json, quiet, make_report, serve, **kind_choices):
     """Run TASK (or, with no TASK, the standard suite at its quick presets) and store
     every run. Identical finished runs (same config hash and code version) are reused.
     Runs use every CPU (--workers 1: one at a time); stored metrics are identical either way."""
@@ -113,6 +116,10 @@ def run_cmd(app, task, preset, seeds, seed, settings, grid_items, workers, overs
     if seeds is not None and seed is not None:
         raise UsageError("give --seeds N or --seed S, not both")
     dask_scheduler = _dask_scheduler(kind_choices, dask_scheduler, executor_kind)
+    if serve and not dry_run:
+        from .serve import load_web
+
+        load_web("dlbench run --serve")  # a missing extra is said before anything runs
     reg = app.registry
     tasks = [task] if task else standard_suite(reg)
     if task:
@@ -149,7 +156,8 @@ def run_cmd(app, task, preset, seeds, seed, settings, grid_items, workers, overs
              make_report=make_report, executor_kind=executor_kind,
              workers=workers if workers is not None else max_workers(),
              oversubscribe=oversubscribe, dask_scheduler=dask_scheduler, data_dir=data_dir,
-             max_seconds=max_minutes * 60 if max_minutes is not None else None, budgets=budgets)
+             max_seconds=max_minutes * 60 if max_minutes is not None else None, budgets=budgets,
+             serve=serve)
 
 
 def _dask_scheduler(kind_choices: dict, explicit: str | None, executor_kind: str) -> str | None:
@@ -183,7 +191,7 @@ def _set_estimates(store, plans, preset) -> None:
 
 
 def _execute(app, plans, *, task, preset, force, as_json, quiet, make_report, executor_kind,
-             workers, oversubscribe, dask_scheduler, data_dir, max_seconds, budgets):
+             workers, oversubscribe, dask_scheduler, data_dir, max_seconds, budgets, serve=False):
     from ..app import RunInterrupted, RunService, make_executor
     from ..app.signals import exit_status, interrupt_on_signals
     from ..app.sweep import Listeners, SweepTracker
@@ -208,6 +216,19 @@ def _execute(app, plans, *, task, preset, force, as_json, quiet, make_report, ex
     except BaseException:
         executor.close()
         raise
+    dashboard = None
+    if serve and store.db.memory:
+        click.echo("warning: --serve ignored: a dashboard cannot read another process's "
+                   "in-memory database", err=True)
+    elif serve:
+        from .serve import serve_during_run
+
+        try:
+            dashboard = serve_during_run(app, store.url, tracker.sweep_id)
+        except BaseException:
+            tracker.close("failed")
+            executor.close()
+            raise
     progress = Progress(enabled=not (quiet or as_json), tasks=tasks,
                         total_estimate_s=sum(s.estimate_s or 0.0 for s in specs))
     service = RunService(store, notify=app.host.notify, listener=Listeners(progress, tracker))
@@ -227,6 +248,8 @@ def _execute(app, plans, *, task, preset, force, as_json, quiet, make_report, ex
         tracker.close(status)
         executor.close()
         progress.close()
+        if dashboard is not None:  # after the sweep's final status, which open pages then show
+            dashboard.stop(linger=0.0 if status == "interrupted" else 1.5)
         for warning in service.warnings + tracker.warnings:
             click.echo(f"warning: {warning}", err=True)
     _report(app, outcomes, as_json, stopped, reg, make_report)

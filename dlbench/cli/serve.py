@@ -18,17 +18,40 @@ from .context import pass_app
 WEB_MODULES = {"fastapi", "starlette", "uvicorn", "jinja2", "pydantic", "latex2mathml"}
 
 
-def load_web():
-    """``(WebSettings, serve_forever, is_loopback)``, or a clear error without the extra."""
+def load_web(command: str = "dlbench serve"):
+    """``(WebSettings, server module, is_loopback)``, or a clear error without the extra."""
     try:
-        from ..web.server import serve_forever
+        from ..web import server
         from ..web.settings import WebSettings, is_loopback
     except ImportError as exc:
         if (exc.name or "").split(".")[0] in WEB_MODULES:
-            raise UsageError(f"dlbench serve needs the web extra ({exc.name} is not installed): "
+            raise UsageError(f"{command} needs the web extra ({exc.name} is not installed): "
                              "pip install 'dlbench[web]'") from exc
         raise
-    return WebSettings, serve_forever, is_loopback
+    return WebSettings, server, is_loopback
+
+
+def quiz_db_for(app) -> str | None:
+    """The learner's quiz database, as ``dlbench quiz`` finds it."""
+    return config.quiz_db_url(None, global_db=app.db_option,
+                              app_dir=click.get_app_dir("dlbench"))
+
+
+def serve_during_run(app, db_url: str, sweep_id: int):
+    """``dlbench run --serve``: the dashboard in a background thread of this command, on
+    port 8765 or, when that is taken (a ``dlbench serve`` already running), any free port.
+    Returns the server handle; the caller stops it when the runs end."""
+    WebSettings, server, _ = load_web("dlbench run --serve")
+    settings = WebSettings(db_url=db_url, quiz_db_url=quiz_db_for(app))
+    try:
+        handle = server.serve_in_background(settings)
+    except UsageError:  # the default port is taken: take any free one rather than fail a sweep
+        from dataclasses import replace
+
+        handle = server.serve_in_background(replace(settings, port=0))
+    click.echo(f"Live progress: {handle.url}/sweeps/{sweep_id}  (stops when the runs end)",
+               err=True)
+    return handle
 
 
 @click.command("serve")
@@ -50,10 +73,9 @@ def load_web():
 def serve_cmd(app, db, host, port, open_browser, lang, allow_hosts):
     """Serve a local web dashboard: runs, comparisons, leaderboards, figures, live sweep
     progress and the quiz. Stop it with Ctrl-C."""
-    WebSettings, serve_forever, is_loopback = load_web()
+    WebSettings, server, is_loopback = load_web()
     db_url = config.db_url(db or app.db_option)
-    quiz_db = config.quiz_db_url(None, global_db=app.db_option,
-                                 app_dir=click.get_app_dir("dlbench"))
+    quiz_db = quiz_db_for(app)
     if not is_loopback(host):
         click.echo(f"warning: listening on {host}: anyone who can reach this address can read "
                    "your results and answer the quiz as you; the dashboard has no "
@@ -69,4 +91,4 @@ def serve_cmd(app, db, host, port, open_browser, lang, allow_hosts):
         if open_browser:
             webbrowser.open(url)
 
-    serve_forever(settings, on_ready=ready)
+    server.serve_forever(settings, on_ready=ready)

@@ -50,10 +50,7 @@ def is_retryable(exc: BaseException) -> bool:
     return False
 
 
-def insert_ignoring_conflicts(conn: Connection, table, *keys):
-    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` in ``conn``'s dialect (SQLite and
-    PostgreSQL both have it): add ``.values(...)`` and ``.returning(...)``; a conflict
-    returns no row instead of failing, so the insert can be repeated safely."""
+def _dialect_insert(conn: Connection, table):
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     elif conn.dialect.name == "sqlite":
@@ -61,7 +58,23 @@ def insert_ignoring_conflicts(conn: Connection, table, *keys):
     else:
         raise StorageError(f"dlbench stores results in SQLite or PostgreSQL, not "
                            f"{conn.dialect.name}")
-    return dialect_insert(table).on_conflict_do_nothing(index_elements=list(keys))
+    return dialect_insert(table)
+
+
+def insert_ignoring_conflicts(conn: Connection, table, *keys):
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` in ``conn``'s dialect (SQLite and
+    PostgreSQL both have it): add ``.values(...)`` and ``.returning(...)``; a conflict
+    returns no row instead of failing, so the insert can be repeated safely."""
+    return _dialect_insert(conn, table).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def upsert(conn: Connection, table, keys: tuple[str, ...], values: dict):
+    """``INSERT ... ON CONFLICT (keys) DO UPDATE`` the other columns of ``values``: one
+    statement, so two writers setting the same row both succeed (the later one wins)
+    where delete-then-insert would fail one of them on the primary key."""
+    stmt = _dialect_insert(conn, table).values(**values)
+    changed = {k: stmt.excluded[k] for k in values if k not in keys}
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_=changed)
 
 
 class NoDatabase(DlbenchError):

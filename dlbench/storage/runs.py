@@ -20,14 +20,15 @@ from sqlalchemy import delete, func, insert, select, update
 from .. import config
 from ..bench.spec import flatten
 from ..errors import StorageError, UsageError
-from .database import Database, insert_ignoring_conflicts, is_retryable
+from .database import Database, insert_ignoring_conflicts, is_retryable, upsert
 from .migrations import RESULTS
 from .models import (Artifact, Metric, Param, Run, RunClaim, Summary, Tag, decode_float,
                      encode_float)
 from .owners import Owner, owner_alive
 from .storable import Unstorable, storable_array, storable_summary
+from .curation import CurationMethods
 from .sweeps import SweepMethods
-from .records import (PRUNABLE_STATUSES, RESULT_STATUSES, RUN_STATUSES, Claim, RunDetail,
+from .records import (RESULT_STATUSES, RUN_STATUSES, Claim, RunDetail,
                       RunRecord, iso)
 
 NOTES_TAG = "notes"  # what the task noted while running (fallbacks, edge of the grid)
@@ -45,7 +46,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-class RunStore(SweepMethods):
+class RunStore(CurationMethods, SweepMethods):
     """The results database at ``url`` (default ``sqlite:///results/dlbench.db``).
 
     :param create: create the database when missing (``dlbench run``); commands that only
@@ -213,9 +214,9 @@ class RunStore(SweepMethods):
             conn.execute(insert(Artifact).values(run_id=run_id, key=key, dtype=arr.dtype.str,
                                                  shape=list(arr.shape), data=arr.tobytes()))
         if p["notes"]:
-            conn.execute(delete(Tag).where(Tag.run_id == run_id, Tag.key == NOTES_TAG))
-            conn.execute(insert(Tag).values(run_id=run_id, key=NOTES_TAG,
-                                            value=" | ".join(p["notes"])))
+            conn.execute(upsert(conn, Tag, ("run_id", "key"),
+                                {"run_id": run_id, "key": NOTES_TAG,
+                                 "value": " | ".join(p["notes"])}))
         if p["summary"]:
             conn.execute(insert(Summary), [
                 {"run_id": run_id, "key": k, "value": encode_float(v)[0],
@@ -277,48 +278,6 @@ class RunStore(SweepMethods):
                 error="its dlbench process stopped (killed or crashed) before the run ended"))
 
     # -- curation ----------------------------------------------------------------------
-    def delete_runs(self, run_ids: Iterable[int]) -> int:
-        """Delete runs with everything stored for them; how many were deleted."""
-        ids = list(run_ids)
-        if not ids:
-            return 0
-        with self.db.write() as conn:
-            for table in (Metric, Artifact, Summary, Param, Tag, RunClaim):
-                conn.execute(delete(table).where(table.run_id.in_(ids)))
-            return conn.execute(delete(Run).where(Run.id.in_(ids))).rowcount
-
-    def set_tag(self, run_ids: Iterable[int], key: str, value: str = "") -> None:
-        ids = list(run_ids)
-        with self.db.write() as conn:
-            self._require(conn, ids)
-            for run_id in ids:
-                conn.execute(delete(Tag).where(Tag.run_id == run_id, Tag.key == key))
-                conn.execute(insert(Tag).values(run_id=run_id, key=key, value=value))
-
-    def remove_tag(self, run_ids: Iterable[int], key: str) -> int:
-        ids = list(run_ids)
-        with self.db.write() as conn:
-            self._require(conn, ids)
-            return conn.execute(delete(Tag).where(Tag.run_id.in_(ids), Tag.key == key)).rowcount
-
-    def _require(self, conn, ids: list[int]) -> None:
-        found = set(conn.execute(select(Run.id).where(Run.id.in_(ids))).scalars())
-        missing = [i for i in ids if i not in found]
-        if missing:
-            raise UsageError(f"no run with id {missing[0]} in {self.display}")
-
-    def run_ids(self, *, status: Iterable[str] | None = None, task: str | None = None) -> list[int]:
-        query = select(Run.id).order_by(Run.id)
-        if status is not None:
-            query = query.where(Run.status.in_(list(status)))
-        if task:
-            query = query.where(Run.task == task)
-        with self.db.read() as session:
-            return list(session.scalars(query))
-
-    def prune(self, statuses: Iterable[str] = PRUNABLE_STATUSES) -> int:
-        return self.delete_runs(self.run_ids(status=statuses))
-
     # -- reading -----------------------------------------------------------------------
     @staticmethod
     def _record(run: Run, summaries, tags) -> RunRecord:

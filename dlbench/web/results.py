@@ -82,11 +82,11 @@ def leaderboard(store, registry, task: str, *, metric: str | None = None,
         raise NotFound(str(exc)) from exc
     runs = [r for r in store.list_runs(task=task, tag=tag) if preset in (None, r.preset)]
     known = {k for r in runs for k in r.summary}
-    key = metric or task_cls.primary_metric[0]
+    try:
+        key, measure = lb.ranking_metric(task_cls, metric, known)
+    except UnknownNameError as exc:  # a bad ?metric= is a 400, an unknown task a 404
+        raise UsageError(str(exc)) from exc
     declared = set(task_cls.metrics) | {task_cls.primary_metric[0]}
-    if metric is not None and key not in declared | known:
-        raise UsageError(str(UnknownNameError(f"{task} metric", key, declared | known)))
-    measure = task_cls.metric(key)
     extra = tuple(k for k in task_cls.leaderboard_columns if k != key)
     entries = lb.build(runs, key, measure, extra)
     return {"task": task, "metric": key, "better": measure.describe(), "extra": list(extra),

@@ -77,7 +77,10 @@ class BackgroundServer:
     thread: threading.Thread
     sock: socket.socket
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = 10.0, linger: float = 0.0) -> None:
+        """Stop serving; ``linger`` seconds first, so open pages get the last events."""
+        if linger > 0:
+            time.sleep(linger)
         self.server.should_exit = True
         self.thread.join(timeout)
         self.sock.close()

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, func, inspect, select, text
 
 from dlbench.errors import StorageError
-from dlbench.storage import Owner, RunStore, display_url
+from dlbench.storage import RunStore, display_url
 from dlbench.storage.migrations import RESULTS
 from dlbench.storage.models import Base, Run, RunClaim
 from tests.postgres_server import PASSWORD, PASSWORD_USER, USER, free_port
