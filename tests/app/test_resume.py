@@ -9,6 +9,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -106,15 +109,61 @@ def test_a_sweep_killed_with_sigkill_resumes_running_only_what_is_missing(sweep)
     assert claims == len(optimizers)
 
 
+class DashboardReader:
+    """A real ``dlbench serve`` app on a free loopback port, read by a thread (runs page
+    and JSON API) for as long as the writers write; it records any error it sees."""
+
+    PATHS = ("/api/runs?page_size=200", "/runs", "/api/sweeps")
+
+    def __init__(self, url: str):
+        from dlbench.web.server import serve_in_background
+        from dlbench.web.settings import WebSettings
+
+        self.handle = serve_in_background(WebSettings(db_url=url, port=0))
+        self.reads, self.problems, self.stop = 0, [], threading.Event()
+        self.thread = threading.Thread(target=self.loop)
+        self.thread.start()
+
+    def loop(self) -> None:
+        while not self.stop.is_set():
+            for path in self.PATHS:
+                try:
+                    with urllib.request.urlopen(self.handle.url + path, timeout=10) as response:
+                        body = response.read().decode()
+                    if "locked" in body.lower():
+                        self.problems.append(f"{path}: {body[:200]}")
+                except (OSError, ValueError) as exc:  # an HTTP error status is an OSError
+                    self.problems.append(f"{path}: {exc}")
+                self.reads += 1
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(30)
+        self.handle.stop()
+
+
 def test_eight_processes_on_overlapping_grids_store_each_configuration_once(sweep):
+    """...while the dashboard reads the same database the whole time (SQLite: the viewer
+    never blocks a writer and never shows a lock error)."""
+    pytest.importorskip("fastapi")
+    from dlbench.storage import RunStore
+
+    RunStore(sweep.url, create=True).close()  # the schema, so the dashboard has a database
     windows = [[OPTIMIZERS[(start + k) % len(OPTIMIZERS)] for k in range(5)]
                for start in range(0, 16, 2)]  # 8 grids of 5; neighbours share 3 configurations
     wanted = {o for window in windows for o in window}
-    procs = [sweep.start(window, "--set", "steps=3", "--set", "sleep=0.05", "-q")
-             for window in windows]
-    for proc in procs:
-        _, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err.decode()
+    reader = DashboardReader(sweep.url)
+    try:
+        procs = [sweep.start(window, "--set", "steps=3", "--set", "sleep=0.05", "-q")
+                 for window in windows]
+        for proc in procs:
+            _, err = proc.communicate(timeout=300)
+            assert proc.returncode == 0, err.decode()
+            assert b"locked" not in err.lower()
+    finally:
+        reader.close()
+    assert reader.problems == [] and reader.reads >= 6, reader.problems[:5]
     rows = sweep.rows()
     hashes = {r.config_hash for r in rows}
     assert len(rows) == len(hashes) == len(wanted), rows  # one run row per configuration
