@@ -7,22 +7,16 @@ Skipped without /usr/bin/chromium, unless DLBENCH_REQUIRE_SERVICES=1 (CI), where
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.services import CHROMIUM, need_chromium
+
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def browser_page(filled, request):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("DLBENCH_REQUIRE_SERVICES", "").strip() not in ("", "0"):
-            pytest.fail(f"DLBENCH_REQUIRE_SERVICES=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api")
+    need_chromium()
     from dlbench.web.server import serve_in_background
     from dlbench.web.settings import WebSettings
 

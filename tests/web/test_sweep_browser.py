@@ -6,26 +6,20 @@ Skipped without /usr/bin/chromium, unless DLBENCH_REQUIRE_SERVICES=1 (CI), where
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from dlbench.storage import Owner, RunStore
+from tests.services import CHROMIUM, need_chromium
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.slow
 TOTAL = 6
 
 
 def test_a_running_sweeps_counter_reaches_its_total(filled, request):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("DLBENCH_REQUIRE_SERVICES", "").strip() not in ("", "0"):
-            pytest.fail(f"DLBENCH_REQUIRE_SERVICES=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api")
+    need_chromium()
     from dlbench.web.server import serve_in_background
     from dlbench.web.settings import WebSettings
 
