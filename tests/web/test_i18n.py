@@ -67,3 +67,15 @@ def test_server_default_language(filled):
     with client_for(filled[0], lang="ja") as c:
         assert 'lang="ja"' in c.get("/").text
         assert 'lang="en"' in c.get("/", headers={"accept-language": "en"}).text
+
+
+def test_every_figure_kind_has_a_caption_in_both_languages():
+    from dlbench.report import FIGURE_KINDS
+
+    for lang in ("en", "ja"):
+        catalog = i18n.catalogs()[lang]
+        missing = [k for k in FIGURE_KINDS if f"runs.figure.{k}" not in catalog]
+        assert missing == [], f"{lang}: figure kinds without a caption: {missing}"
+    ja = i18n.catalogs()["ja"]
+    assert all(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", ja[f"runs.figure.{k}"])
+               for k in FIGURE_KINDS)
