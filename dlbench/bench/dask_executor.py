@@ -24,10 +24,14 @@ process that writes to the database. What it does, and why:
   names: same bytes and name, so the same plugin version and config hash. ``--data-dir``
   is not shipped; it must exist at the same path on the workers.
 - **Dead workers.** Dask retries a task whose worker died (``allowed-failures``, 3
-  retries); a chunk that still ends in ``KilledWorker`` is sent again one spec per task,
-  so only the run that kills its worker ends ``worker-died`` and the others finish. On
-  the LocalCluster a worker holds one task at a time (``worker-saturation`` 1.0), so a
-  death is blamed on the task that caused it, not on one queued behind it.
+  retries). A dying worker also takes with it what it held for others: a task queued
+  behind the killer is blamed with it (Dask assigns the first tasks two to a worker
+  whatever ``worker-saturation`` says), and a finished result not yet gathered is lost.
+  So a chunk that ends in any Dask error (``KilledWorker``, a lost result) is not
+  reported: its specs go to a retry list, and retries run *in isolation*: once the
+  chunks in flight have drained, each spec runs alone in the cluster, one task at a
+  time. Only a run that kills its worker when nothing else runs ends ``worker-died``;
+  the others finish with the numbers they would have had.
 - **Time limits** (``spec.timeout_s``): best effort, inside the worker (see
   ``dask_worker._Watchdog``): a run executing Python code is stopped and ends
   ``timed-out``; a run blocked inside one C call is not (Dask cannot stop a task), and
@@ -75,7 +79,7 @@ class DaskSetupError(DlbenchError):
 class _Chunk:
     specs: list
     future: object
-    single: bool = False  # a retry of one spec after its chunk killed its workers
+    single: bool = False  # a retry of one spec, run alone after its chunk met a Dask error
 
 
 class DaskExecutor:
@@ -170,9 +174,10 @@ class DaskExecutor:
         try:
             while True:
                 waiting = False
-                while retry and len(flight) < WINDOW * self.workers:
+                if retry and not flight:  # isolation: one retried spec alone in the cluster
                     self._submit(flight, [retry.pop(0)], single=True)
-                while not exhausted and not waiting and len(flight) < WINDOW * self.workers:
+                while (not retry and not exhausted and not waiting
+                       and len(flight) < WINDOW * self.workers):
                     chunk, exhausted, waiting = self._next_chunk(source)
                     if chunk:
                         self._submit(flight, chunk)
@@ -225,18 +230,27 @@ class DaskExecutor:
     def _outcomes(self, chunk: _Chunk, retry: list) -> Iterator[tuple[RunSpec, RunResult]]:
         from distributed import KilledWorker
 
+        error = None
         if chunk.future.status == "finished":
-            results = chunk.future.result()
-            for spec, result in zip(chunk.specs, results):
-                if result.duration_s is not None:
-                    key = (spec.task, spec.preset)
-                    seconds, runs = self._measured.get(key, (0.0, 0))
-                    self._measured[key] = (seconds + result.duration_s, runs + 1)
-                yield spec, result
-            return
-        error = chunk.future.exception()
-        if isinstance(error, KilledWorker) and len(chunk.specs) > 1:
-            retry.extend(chunk.specs)  # find the run that kills its worker, one by one
+            try:
+                results = chunk.future.result()
+            except Exception as exc:  # noqa: BLE001 (the worker holding it died meanwhile)
+                error = exc
+            else:
+                for spec, result in zip(chunk.specs, results):
+                    if result.duration_s is not None:
+                        key = (spec.task, spec.preset)
+                        seconds, runs = self._measured.get(key, (0.0, 0))
+                        self._measured[key] = (seconds + result.duration_s, runs + 1)
+                    yield spec, result
+                return
+        if error is None:
+            error = chunk.future.exception()
+        if not chunk.single:
+            # run_chunk returns a result for every spec, even a failing one: an error here
+            # is the cluster's (a dead worker, a lost result), maybe caused by another
+            # task. Run each spec again alone to find out.
+            retry.extend(chunk.specs)
             return
         if isinstance(error, KilledWorker):
             result = RunResult(status="worker-died", error=(
