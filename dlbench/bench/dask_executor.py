@@ -38,7 +38,8 @@ process that writes to the database. What it does, and why:
   Ctrl-C is then the way out.
 - **Ctrl-C** cancels the futures in flight and closes the cluster this executor started
   (its worker processes end); on a remote cluster, runs already executing finish there
-  and are discarded.
+  and are discarded. The LocalCluster's workers ignore SIGINT (``dask_preload``): a
+  terminal sends it to them too, and they would die printing tracebacks.
 
 Security: a Dask scheduler runs any code it is sent. The LocalCluster binds 127.0.0.1;
 keep a remote scheduler on a trusted network.
@@ -117,7 +118,8 @@ class DaskExecutor:
                     self.cluster = LocalCluster(
                         n_workers=self.requested, threads_per_worker=1, processes=True,
                         host="127.0.0.1", dashboard_address=None,
-                        silence_logs=logging.CRITICAL)
+                        silence_logs=logging.CRITICAL,
+                        preload=["dlbench.bench.dask_preload"])  # workers ignore Ctrl-C
                 self.client = Client(self.cluster, set_as_default=False)
             else:
                 self.client = self._connect(Client)
