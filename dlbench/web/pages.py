@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 
 from ..errors import DlbenchError
 from . import results
-from .compare import compare
+from .compare import NOT_SET, compare
 from .deps import run_store
 from .params import DEFAULT_PAGE_SIZE, CompareIds, Page, PageSize, RunFilters, RunId
 from .queries import MAX_PAGE_SIZE, RunQuery, facets, runs_page
@@ -71,4 +71,5 @@ def run_page(request: Request, store: Store, run_id: RunId):
 @router.get("/compare")
 def compare_page(request: Request, store: Store, ids: CompareIds, band: str = "std"):
     data = compare(store, ids, band)
-    return render(request, "compare.html", data=data, ids=",".join(map(str, data["run_ids"])))
+    return render(request, "compare.html", data=data, ids=",".join(map(str, data["run_ids"])),
+                  not_set=NOT_SET)

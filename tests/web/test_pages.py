@@ -182,3 +182,15 @@ def test_compare_reads_at_most_40_runs_and_says_which_were_left_out(db_url):
         assert data["run_ids"] == ids[:MAX_COMPARE] and data["left_out"] == ids[MAX_COMPARE:]
         page = c.get("/compare", params={"ids": ",".join(map(str, ids))})
         assert page.status_code == 200 and 'id="compare-left-out"' in page.text
+
+
+def test_a_parameter_one_group_lacks_says_so_in_the_page_language(db_url):
+    with RunStore(db_url, create=True) as store:
+        ids = [store.add_run(task="convergence", config=config, config_hash=f"h{i}",
+                             status="finished", seed=0, summary={"final_loss": 1.0})
+               for i, config in enumerate(({"momentum": 0.9}, {"betas": [0.9, 0.999]}))]
+    with client_for(db_url) as c:
+        pages = {lang: c.get("/compare", params={"ids": ",".join(map(str, ids)), "lang": lang}).text
+                 for lang in ("en", "ja")}
+    assert "<td>(not set)</td>" in pages["en"]
+    assert "<td>（設定なし）</td>" in pages["ja"] and "(not set)" not in pages["ja"]
