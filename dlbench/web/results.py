@@ -89,7 +89,8 @@ def leaderboard(store, registry, task: str, *, metric: str | None = None,
     declared = set(task_cls.metrics) | {task_cls.primary_metric[0]}
     extra = tuple(k for k in task_cls.leaderboard_columns if k != key)
     entries = lb.build(runs, key, measure, extra)
-    return {"task": task, "metric": key, "better": measure.describe(), "extra": list(extra),
+    return {"task": task, "metric": key, "better": measure.describe(), "measure": measure,
+            "extra": list(extra),
             "known_metrics": sorted(known | declared), "entries": entries,
             "metric_stored": key in known}
 

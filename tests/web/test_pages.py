@@ -194,3 +194,12 @@ def test_a_parameter_one_group_lacks_says_so_in_the_page_language(db_url):
                  for lang in ("en", "ja")}
     assert "<td>(not set)</td>" in pages["en"]
     assert "<td>（設定なし）</td>" in pages["ja"] and "(not set)" not in pages["ja"]
+
+
+def test_the_leaderboard_says_which_way_is_better_in_the_page_language(client):
+    en = client.get("/leaderboard/convergence", params={"lang": "en"}).text
+    ja = client.get("/leaderboard/convergence", params={"lang": "ja"}).text
+    assert "lower is better" in en
+    assert "小さいほど良い" in ja and "lower is better" not in ja
+    target = client.get("/leaderboard/vanishing-gradients", params={"lang": "ja"}).text
+    assert "1 に近いほど良い（距離 |log10(v / 1)|）" in target
