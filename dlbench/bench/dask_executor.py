@@ -230,39 +230,34 @@ class DaskExecutor:
         future.add_done_callback(self._done.put)
 
     def _outcomes(self, chunk: _Chunk, retry: list) -> Iterator[tuple[RunSpec, RunResult]]:
+        try:
+            results = chunk.future.result()  # raises what the task raised (KilledWorker...)
+        except Exception as error:  # noqa: BLE001
+            # run_chunk returns a result for every spec, even a failing one: an error here
+            # is the cluster's (a dead worker, a result lost with its worker), maybe caused
+            # by another task. Run each spec again alone to find out.
+            if not chunk.single:
+                retry.extend(chunk.specs)
+                return
+            results = [self._cluster_failure(error)] * len(chunk.specs)
+        for spec, result in zip(chunk.specs, results):
+            if result.duration_s is not None:
+                key = (spec.task, spec.preset)
+                seconds, runs = self._measured.get(key, (0.0, 0))
+                self._measured[key] = (seconds + result.duration_s, runs + 1)
+            yield spec, result
+
+    @staticmethod
+    def _cluster_failure(error: Exception) -> RunResult:
+        """The outcome of a run that met a Dask error while running alone."""
         from distributed import KilledWorker
 
-        error = None
-        if chunk.future.status == "finished":
-            try:
-                results = chunk.future.result()
-            except Exception as exc:  # noqa: BLE001 (the worker holding it died meanwhile)
-                error = exc
-            else:
-                for spec, result in zip(chunk.specs, results):
-                    if result.duration_s is not None:
-                        key = (spec.task, spec.preset)
-                        seconds, runs = self._measured.get(key, (0.0, 0))
-                        self._measured[key] = (seconds + result.duration_s, runs + 1)
-                    yield spec, result
-                return
-        if error is None:
-            error = chunk.future.exception()
-        if not chunk.single:
-            # run_chunk returns a result for every spec, even a failing one: an error here
-            # is the cluster's (a dead worker, a lost result), maybe caused by another
-            # task. Run each spec again alone to find out.
-            retry.extend(chunk.specs)
-            return
         if isinstance(error, KilledWorker):
-            result = RunResult(status="worker-died", error=(
+            return RunResult(status="worker-died", error=(
                 "the Dask worker running it died on every attempt (Dask gave up after "
                 "its allowed retries: KilledWorker)"))
-        else:
-            result = RunResult(status="failed",
-                               error=f"the Dask task failed: {type(error).__name__}: {error}")
-        for spec in chunk.specs:
-            yield spec, result
+        return RunResult(status="failed",
+                         error=f"the Dask task failed: {type(error).__name__}: {error}")
 
     def _cancel(self, flight: dict) -> None:
         if self.client is not None and flight:

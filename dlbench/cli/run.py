@@ -216,24 +216,13 @@ def _execute(app, plans, *, task, preset, force, as_json, quiet, make_report, ex
     except BaseException:
         executor.close()
         raise
-    dashboard = None
-    if serve and store.db.memory:
-        click.echo("warning: --serve ignored: a dashboard cannot read another process's "
-                   "in-memory database", err=True)
-    elif serve:
-        from .serve import serve_during_run
-
-        try:
-            dashboard = serve_during_run(app, store.url, tracker.sweep_id)
-        except BaseException:
-            tracker.close("failed")
-            executor.close()
-            raise
     progress = Progress(enabled=not (quiet or as_json), tasks=tasks,
                         total_estimate_s=sum(s.estimate_s or 0.0 for s in specs))
     service = RunService(store, notify=app.host.notify, listener=Listeners(progress, tracker))
-    outcomes, stopped, status = [], None, "failed"
+    outcomes, stopped, status, dashboard = [], None, "failed", None
     try:
+        if serve:
+            dashboard = _dashboard(app, store, tracker.sweep_id)
         with interrupt_on_signals():
             try:
                 outcomes = service.execute(specs, executor, force=force, max_seconds=max_seconds,
@@ -257,6 +246,17 @@ def _execute(app, plans, *, task, preset, force, as_json, quiet, make_report, ex
         raise SystemExit(exit_status(stopped))
     if any(o.status not in ("finished", "diverged", "reused", "skipped") for o in outcomes):
         raise SystemExit(1)
+
+
+def _dashboard(app, store, sweep_id: int):
+    """``--serve``: the web dashboard of this sweep, or None for an in-memory database."""
+    if store.db.memory:
+        click.echo("warning: --serve ignored: a dashboard cannot read another process's "
+                   "in-memory database", err=True)
+        return None
+    from .serve import serve_during_run
+
+    return serve_during_run(app, store.url, sweep_id)
 
 
 def _dry_run(app, plans, preset, force, as_json):
